@@ -1,0 +1,9 @@
+/** The {@code lowbit} command line. */
+module dev.lowbit.cli {
+    requires dev.lowbit.packing;
+    requires dev.lowbit.kernels;
+    requires dev.lowbit.accelsim;
+    requires info.picocli;
+
+    opens dev.lowbit.cli to info.picocli;
+}

@@ -1,0 +1,7 @@
+/** JMH benchmarks for lowbit's kernels (run on the class path by {@code ./lowbit bench}). */
+module dev.lowbit.jmh {
+    requires dev.lowbit.kernels;
+    requires dev.lowbit.accelsim;
+    requires jmh.core;
+
+}

@@ -1,0 +1,7 @@
+/** jqwik properties: SIMD equals scalar, round trips, error bounds, bad input. */
+module dev.lowbit.propertytests {
+    requires dev.lowbit.packing;
+    requires dev.lowbit.kernels;
+    requires dev.lowbit.accelsim;
+
+}
