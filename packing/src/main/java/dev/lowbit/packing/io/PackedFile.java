@@ -219,10 +219,18 @@ public final class PackedFile {
         }
         MemorySegment codes = section(where, file, 0, KIND_CODES, codeLen, "codes");
         MemorySegment meta = section(where, file, 1, KIND_META, metaLen, "metadata");
-        long end = Math.max(codes.address() - file.address() + codeLen, meta.address() - file.address() + metaLen);
-        if (end != size) {
-            throw new CorruptFileException(where + ": " + (size - end) + " unexpected bytes after the last section");
+        long codeOff = codes.address() - file.address();
+        long metaOff = meta.address() - file.address();
+        if (codeOff < headerBytes(2) || metaOff < codeOff + codeLen) {
+            throw new CorruptFileException(where + ": sections out of order or overlapping (codes at " + codeOff
+                    + ", metadata at " + metaOff + ")");
         }
+        if (metaOff + metaLen != size) {
+            throw new CorruptFileException(where + ": " + (size - metaOff - metaLen) + " unexpected bytes after the last section");
+        }
+        // Alignment padding is not under any checksum: it must be zero, so a flipped bit there is caught too.
+        requireZero(where, file, headerBytes(2), codeOff);
+        requireZero(where, file, codeOff + codeLen, metaOff);
         try {
             return QuantizedTensor.wrap(format, axis, g, rows, cols, codes, meta, true);
         } catch (IllegalArgumentException e) {
@@ -254,6 +262,14 @@ public final class PackedFile {
                     + hex(computed) + "): the file is corrupted");
         }
         return s;
+    }
+
+    private static void requireZero(String where, MemorySegment file, long from, long to) throws CorruptFileException {
+        for (long i = from; i < to; i++) {
+            if (file.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                throw new CorruptFileException(where + ": corrupted padding byte at offset " + i + " (expected 0)");
+            }
+        }
     }
 
     private static String hex(int v) {
