@@ -1,5 +1,6 @@
 /** The BitMoD bit-serial PE model and an analytical accelerator model (BitMoD, ANT, OliVe, FP16). */
 module dev.lowbit.accelsim {
     requires transitive dev.lowbit.packing;
+    exports dev.lowbit.accelsim.pe;
 
 }
