@@ -2,6 +2,8 @@ package dev.lowbit.cli;
 
 import dev.lowbit.accelsim.eval.Evaluation;
 import dev.lowbit.accelsim.eval.SimReport;
+import dev.lowbit.accelsim.model.Designs;
+import dev.lowbit.accelsim.model.LatencyRule;
 import dev.lowbit.accelsim.workload.ModelCatalog;
 import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.ModelFile;
@@ -47,12 +49,17 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--latency-rule", defaultValue = "pe", paramLabel = "pe|authors",
+            description = "Bit-serial cycles per weight: pe = floor(floor(bits)/2), as the bit-accurate PE model "
+                    + "(default); authors = ceil(floor(bits)/2), as the released BitMoD simulator.")
+    String latencyRule;
+
     @Option(names = "--chart", paramLabel = "OUT.png", description = "Also write grouped-bar charts (PNG) to this file.")
     Path chart;
 
     @Override
     public Integer call() throws Exception {
-        Evaluation e = Evaluation.run(selectedModels(), phases(), context);
+        Evaluation e = Evaluation.run(selectedModels(), phases(), Designs.all(), context, LatencyRule.parse(latencyRule));
         switch (format) {
             case table -> System.out.print(SimReport.table(e));
             case json -> System.out.print(SimReport.json(e));

@@ -3,6 +3,7 @@ package dev.lowbit.accelsim.eval;
 import dev.lowbit.accelsim.model.AcceleratorModel;
 import dev.lowbit.accelsim.model.Design;
 import dev.lowbit.accelsim.model.Designs;
+import dev.lowbit.accelsim.model.LatencyRule;
 import dev.lowbit.accelsim.model.RunResult;
 import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.Phase;
@@ -25,21 +26,27 @@ public final class Evaluation {
     private final List<Phase> phases;
     private final List<ModelConfig> models;
     private final int context;
+    private final LatencyRule rule;
 
-    private Evaluation(List<SimPoint> points, List<Phase> phases, List<ModelConfig> models, int context) {
+    private Evaluation(List<SimPoint> points, List<Phase> phases, List<ModelConfig> models, int context, LatencyRule rule) {
         this.points = List.copyOf(points);
         this.phases = List.copyOf(phases);
         this.models = List.copyOf(models);
         this.context = context;
+        this.rule = rule;
     }
 
     /** Runs the four published designs over {@code models} in {@code phases}. */
     public static Evaluation run(List<ModelConfig> models, List<Phase> phases, int context) {
-        return run(models, phases, Designs.all(), context);
+        return run(models, phases, Designs.all(), context, LatencyRule.PE);
     }
 
-    /** Runs {@code designs} (which must include {@code fp16}, the reference) over {@code models} in {@code phases}. */
-    public static Evaluation run(List<ModelConfig> models, List<Phase> phases, List<Design> designs, int context) {
+    /**
+     * Runs {@code designs} (which must include {@code fp16}, the reference) over {@code models} in
+     * {@code phases}, each on its published array, with bit-serial latencies from {@code rule}.
+     */
+    public static Evaluation run(List<ModelConfig> models, List<Phase> phases, List<Design> designs, int context,
+                                 LatencyRule rule) {
         if (models.isEmpty() || phases.isEmpty()) {
             throw new IllegalArgumentException("models/phases: expected at least one of each, found "
                     + models.size() + " models and " + phases.size() + " phases");
@@ -50,14 +57,14 @@ public final class Evaluation {
         for (Phase phase : phases) {
             for (ModelConfig model : models) {
                 Workload w = Workload.of(model, phase, context);
-                RunResult base = AcceleratorModel.run(fp16, w);
+                RunResult base = AcceleratorModel.run(fp16, w, fp16.array(phase), rule);
                 for (Design d : designs) {
-                    RunResult r = d == fp16 ? base : AcceleratorModel.run(d, w);
+                    RunResult r = d == fp16 ? base : AcceleratorModel.run(d, w, d.array(phase), rule);
                     out.add(new SimPoint(r, (double) base.cycles() / r.cycles(), base.energyUj() / r.energyUj()));
                 }
             }
         }
-        return new Evaluation(out, phases, models, context);
+        return new Evaluation(out, phases, models, context, rule);
     }
 
     public List<SimPoint> points() {
@@ -74,6 +81,11 @@ public final class Evaluation {
 
     public int context() {
         return context;
+    }
+
+    /** The bit-serial latency rule used. */
+    public LatencyRule latencyRule() {
+        return rule;
     }
 
     /** The point of one phase, model and design. */

@@ -25,9 +25,10 @@ public final class SimReport {
     /** A human-readable table per phase, then the summary. */
     public static String table(Evaluation e) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "context %d tokens, clock %.1f GHz, DRAM %d-bit DDR (%d bits/cycle)%n",
+        b.append(String.format(Locale.ROOT,
+                "context %d tokens, clock %.1f GHz, DRAM %d-bit DDR (%d bits/cycle), bit-serial latency rule %s%n",
                 e.context(), HardwareConstants.CLOCK_HZ / 1e9, HardwareConstants.DRAM_BUS_BITS,
-                HardwareConstants.DRAM_BITS_PER_CYCLE));
+                HardwareConstants.DRAM_BITS_PER_CYCLE, e.latencyRule().name().toLowerCase(Locale.ROOT)));
         String head = String.format(Locale.ROOT, "%-8s %-12s %-7s %6s %7s %14s %11s %11s %10s %10s %11s %8s %8s%n",
                 "mode", "model", "design", "array", "w-bits", "cycles", "latency ms", "compute uJ", "SRAM uJ",
                 "DRAM uJ", "energy uJ", "speedup", "en.eff");
@@ -60,8 +61,8 @@ public final class SimReport {
     /** The points and the summary as one JSON object. */
     public static String json(Evaluation e) {
         StringBuilder b = new StringBuilder("{\n");
-        b.append(String.format(Locale.ROOT, "  \"context\": %d,\n  \"clock_hz\": %.1f,\n  \"points\": [\n",
-                e.context(), HardwareConstants.CLOCK_HZ));
+        b.append(String.format(Locale.ROOT, "  \"context\": %d,\n  \"clock_hz\": %.1f,\n  \"latency_rule\": \"%s\",\n  \"points\": [\n",
+                e.context(), HardwareConstants.CLOCK_HZ, e.latencyRule().name().toLowerCase(Locale.ROOT)));
         for (int k = 0; k < e.points().size(); k++) {
             SimPoint p = e.points().get(k);
             RunResult r = p.result();

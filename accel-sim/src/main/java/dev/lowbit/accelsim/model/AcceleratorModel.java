@@ -12,7 +12,9 @@ import java.util.List;
  * [cout, cin] at {@code b} bits and T streaming tokens on an h×w array of PEs with dot-product size p:
  * <ul>
  *   <li>tiles = ⌈cin/p⌉ · ⌈cout/h⌉ · ⌈T/w⌉; each tile takes {@link #tileLatency} cycles:
- *       ⌈⌊b⌋/2⌉ for a bit-serial PE (two weight bits a cycle), 1 otherwise;</li>
+ *       ⌊⌊b⌋/2⌋ (at least 1) for a bit-serial PE (sign apart, two magnitude bits a cycle, as the
+ *       bit-accurate PE model does; {@link LatencyRule#AUTHORS} gives the released simulator's
+ *       ⌈⌊b⌋/2⌉), 1 otherwise;</li>
  *   <li>DRAM bytes: weights ⌈cin·b/8⌉·cout, inputs ⌈cin·16/8⌉·T, outputs ⌈cout·16/8⌉·T; when both the
  *       weights and the inputs exceed their 512 KB buffer, one of them is re-fetched once per
  *       buffer-full of the other, whichever moves fewer bytes ({@link #refetch});</li>
@@ -24,7 +26,7 @@ import java.util.List;
  *       every byte moved, at {@link HardwareConstants#DRAM_PJ_PER_BIT}.</li>
  * </ul>
  * Attention operands are 16-bit in every design, so a bit-serial PE takes 8 cycles per attention
- * tile (as in the authors' simulator, {@code pe_latency['attn']}).
+ * tile (under both rules; the authors' {@code pe_latency['attn']}).
  */
 public final class AcceleratorModel {
     private AcceleratorModel() {
@@ -36,20 +38,15 @@ public final class AcceleratorModel {
                 ceilDiv(tokens, array.cols()));
     }
 
-    /**
-     * Cycles per tile: a bit-serial PE consumes {@code ⌊bits⌋} weight bits two at a time, so
-     * ⌈⌊bits⌋/2⌉ (fractional bits are per-group metadata, handled once per group off the critical
-     * path); a parallel PE finishes a multiply every cycle.
-     */
+    /** Cycles per tile under the default {@link LatencyRule#PE}: ⌊⌊bits⌋/2⌋ (≥ 1) bit-serial, else 1. */
     public static int tileLatency(boolean bitSerial, double bits) {
-        if (!(bits > 0)) {
-            throw new IllegalArgumentException("bits: expected a positive precision, found " + bits);
-        }
-        if (!bitSerial) {
-            return 1;
-        }
-        int whole = Math.max(1, (int) Math.floor(bits));
-        return (whole + HardwareConstants.BIT_SERIAL_BITS_PER_CYCLE - 1) / HardwareConstants.BIT_SERIAL_BITS_PER_CYCLE;
+        return tileLatency(bitSerial, bits, LatencyRule.PE);
+    }
+
+    /** Cycles per tile: {@code rule.cycles(bits)} for a bit-serial PE, 1 for a PE that multiplies in one cycle. */
+    public static int tileLatency(boolean bitSerial, double bits, LatencyRule rule) {
+        int serial = rule.cycles(bits); // validates bits for every design
+        return bitSerial ? serial : 1;
     }
 
     /** Bytes of a [rows, cols] operand at {@code bits} per element, each row padded to whole bytes. */
@@ -86,21 +83,31 @@ public final class AcceleratorModel {
 
     /** Runs {@code design} over {@code workload} on {@code array}. */
     public static RunResult run(Design design, Workload workload, ArrayShape array) {
+        return run(design, workload, array, LatencyRule.PE);
+    }
+
+    /** Runs {@code design} over {@code workload} on {@code array} with bit-serial latencies from {@code rule}. */
+    public static RunResult run(Design design, Workload workload, ArrayShape array, LatencyRule rule) {
         double weightBits = design.weightBits(workload.model(), workload.phase());
         List<LayerCost> costs = new ArrayList<>(workload.ops().size());
         for (LayerOp op : workload.ops()) {
             double bits = op.kind().isAttention() ? HardwareConstants.ATTENTION_BITS : weightBits;
-            costs.add(layer(design, array, op, bits));
+            costs.add(layer(design, array, op, bits, rule));
         }
         return new RunResult(design, workload, array, costs);
     }
 
     /** The cost of {@code op} (all its occurrences) with its stationary operand at {@code bits}. */
     public static LayerCost layer(Design design, ArrayShape array, LayerOp op, double bits) {
+        return layer(design, array, op, bits, LatencyRule.PE);
+    }
+
+    /** The cost of {@code op} with bit-serial latencies from {@code rule}. */
+    public static LayerCost layer(Design design, ArrayShape array, LayerOp op, double bits, LatencyRule rule) {
         int p = design.dotProductSize();
         int act = HardwareConstants.ACTIVATION_BITS;
         long tiles = tiles(op.cout(), op.cin(), op.tokens(), array, p);
-        int latency = tileLatency(design.bitSerial(), bits);
+        int latency = tileLatency(design.bitSerial(), bits, rule);
         long compute = Math.multiplyExact(tiles, latency);
 
         long w = operandBytes(op.cout(), op.cin(), bits);

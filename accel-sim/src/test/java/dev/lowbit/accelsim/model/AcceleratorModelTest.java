@@ -25,12 +25,19 @@ class AcceleratorModelTest {
 
     @Test
     void bitSerialLatencyIsTwoBitsPerCycle() {
-        assertEquals(2, AcceleratorModel.tileLatency(true, 3.0625)); // floor 3 -> ceil(3/2)
-        assertEquals(2, AcceleratorModel.tileLatency(true, 4.0625)); // floor 4 -> 2
-        assertEquals(3, AcceleratorModel.tileLatency(true, 5.25));
+        assertEquals(1, AcceleratorModel.tileLatency(true, 3.0625)); // sign apart: 2 magnitude bits, one cycle
+        assertEquals(2, AcceleratorModel.tileLatency(true, 4.0625));
+        assertEquals(2, AcceleratorModel.tileLatency(true, 5.25));
         assertEquals(3, AcceleratorModel.tileLatency(true, 6.0625)); // the paper's lossless INT6 point
         assertEquals(8, AcceleratorModel.tileLatency(true, 16)); // 16-bit attention operands
         assertEquals(1, AcceleratorModel.tileLatency(true, 1));
+        assertEquals(1, AcceleratorModel.tileLatency(true, 0.5));
+        // the released simulator: ceil(floor(b)/2)
+        assertEquals(2, AcceleratorModel.tileLatency(true, 3.0625, LatencyRule.AUTHORS));
+        assertEquals(2, AcceleratorModel.tileLatency(true, 4.0625, LatencyRule.AUTHORS));
+        assertEquals(3, AcceleratorModel.tileLatency(true, 5.25, LatencyRule.AUTHORS));
+        assertEquals(8, AcceleratorModel.tileLatency(true, 16, LatencyRule.AUTHORS));
+        assertEquals(1, AcceleratorModel.tileLatency(false, 3.0625, LatencyRule.AUTHORS));
         assertEquals(1, AcceleratorModel.tileLatency(false, 16));
         assertEquals(1, AcceleratorModel.tileLatency(false, 3.5));
         assertThrows(IllegalArgumentException.class, () -> AcceleratorModel.tileLatency(true, 0));
@@ -69,15 +76,19 @@ class AcceleratorModelTest {
         LayerCost c = AcceleratorModel.layer(Designs.BITMOD, Designs.BITMOD.decodeArray(), q, 3.0625);
         // tiles: 4096/4 · 4096/64 · 1/16 -> 1024 · 64 · 1
         assertEquals(65_536, c.tiles());
-        assertEquals(2, c.tileLatency());
-        assertEquals(131_072, c.computeCycles());
+        assertEquals(1, c.tileLatency());
+        assertEquals(65_536, c.computeCycles());
         // bytes: weights 1568·4096 = 6,422,528 + input 4096·2 + output 4096·2 = 6,438,912
         assertEquals(6_438_912, c.dramBytes());
         assertEquals(201_216, c.dramCycles());
         assertEquals(201_216, c.cycles());
         assertTrue(c.memoryBound());
-        // energy: PE 0.56 pJ · 1.5 · 1024 PEs · 131072 cycles; DRAM 18.75 pJ/bit
-        assertEquals(0.56 * 1.5 * 1024 * 131_072, c.computePj(), 1e-3);
+        // energy: PE 0.56 pJ · 1.5 · 1024 PEs · 65536 cycles; DRAM 18.75 pJ/bit
+        assertEquals(0.56 * 1.5 * 1024 * 65_536, c.computePj(), 1e-3);
+        // the released simulator's rule doubles the compute, still under the DRAM time
+        LayerCost authors = AcceleratorModel.layer(Designs.BITMOD, Designs.BITMOD.decodeArray(), q, 3.0625, LatencyRule.AUTHORS);
+        assertEquals(131_072, authors.computeCycles());
+        assertEquals(201_216, authors.cycles());
         assertEquals(6_438_912 * 8 * 18.75, c.dramPj(), 1e-3);
         double bit = SramEnergyTable.bufferPicojoulesPerBit();
         // reads per tile: 64 rows · 4 weights · 3.0625 bits + 16 cols · 4 inputs · 16 bits = 784 + 1024 bits

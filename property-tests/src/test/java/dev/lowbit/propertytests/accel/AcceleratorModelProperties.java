@@ -7,6 +7,7 @@ import dev.lowbit.accelsim.model.AcceleratorModel;
 import dev.lowbit.accelsim.model.ArrayShape;
 import dev.lowbit.accelsim.model.Design;
 import dev.lowbit.accelsim.model.Designs;
+import dev.lowbit.accelsim.model.LatencyRule;
 import dev.lowbit.accelsim.model.LayerCost;
 import dev.lowbit.accelsim.model.Refetch;
 import dev.lowbit.accelsim.model.RunResult;
@@ -68,13 +69,17 @@ class AcceleratorModelProperties {
 
     @Property(tries = 200)
     void bitSerialLatencyGrowsWithBits(@ForAll @DoubleRange(min = 0.5, max = 32) double a,
-                                       @ForAll @DoubleRange(min = 0, max = 16) double more) {
-        int la = AcceleratorModel.tileLatency(true, a);
-        int lb = AcceleratorModel.tileLatency(true, a + more);
+                                       @ForAll @DoubleRange(min = 0, max = 16) double more,
+                                       @ForAll LatencyRule rule) {
+        int la = AcceleratorModel.tileLatency(true, a, rule);
+        int lb = AcceleratorModel.tileLatency(true, a + more, rule);
         assertTrue(lb >= la);
-        // two whole bits more always cost exactly one more cycle
-        assertEquals(la + 1, AcceleratorModel.tileLatency(true, Math.max(1, Math.floor(a)) + 2));
-        assertEquals(1, AcceleratorModel.tileLatency(false, a + more));
+        // from 2 whole bits on, two more bits always cost exactly one more cycle
+        double whole = Math.max(2, Math.floor(a));
+        assertEquals(AcceleratorModel.tileLatency(true, whole, rule) + 1, AcceleratorModel.tileLatency(true, whole + 2, rule));
+        // the released simulator's rule never takes fewer cycles than the PE's
+        assertTrue(AcceleratorModel.tileLatency(true, a, LatencyRule.AUTHORS) >= AcceleratorModel.tileLatency(true, a));
+        assertEquals(1, AcceleratorModel.tileLatency(false, a + more, rule));
     }
 
     @Property(tries = 100)
