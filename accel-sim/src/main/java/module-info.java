@@ -5,5 +5,6 @@ module dev.lowbit.accelsim {
     exports dev.lowbit.accelsim.workload;
     exports dev.lowbit.accelsim.model;
     exports dev.lowbit.accelsim.eval;
+    exports dev.lowbit.accelsim.array;
 
 }
