@@ -1,5 +1,6 @@
 package dev.lowbit.cli;
 
+import dev.lowbit.accelsim.array.TileCheck;
 import dev.lowbit.accelsim.eval.Evaluation;
 import dev.lowbit.accelsim.eval.SimReport;
 import dev.lowbit.accelsim.model.Designs;
@@ -54,14 +55,31 @@ final class SimCommand implements Callable<Integer> {
                     + "(default); authors = ceil(floor(bits)/2), as the released BitMoD simulator.")
     String latencyRule;
 
+    @Option(names = "--layers", description = "With --format table: also print every point's per-layer breakdown.")
+    boolean layers;
+
+    @Option(names = "--emulate", paramLabel = "COUTxCIN[xT]",
+            description = "Instead of the model: run one random layer on the cycle-level BitMoD PE-array emulation "
+                    + "(3-bit on 64x16 for decode, 4-bit on 32x32 for prefill) and compare it with the reference GEMV "
+                    + "and the analytical cycle count, e.g. 256x512x1.")
+    String emulate;
+
     @Option(names = "--chart", paramLabel = "OUT.png", description = "Also write grouped-bar charts (PNG) to this file.")
     Path chart;
 
     @Override
     public Integer call() throws Exception {
+        if (emulate != null) {
+            return emulate();
+        }
         Evaluation e = Evaluation.run(selectedModels(), phases(), Designs.all(), context, LatencyRule.parse(latencyRule));
         switch (format) {
-            case table -> System.out.print(SimReport.table(e));
+            case table -> {
+                if (layers) {
+                    System.out.print(SimReport.layers(e));
+                }
+                System.out.print(SimReport.table(e));
+            }
             case json -> System.out.print(SimReport.json(e));
             case csv -> {
                 System.out.print(SimReport.csv(e));
@@ -73,6 +91,36 @@ final class SimCommand implements Callable<Integer> {
             System.err.println("chart written to " + chart);
         }
         return 0;
+    }
+
+    private int emulate() {
+        String[] parts = emulate.toLowerCase(java.util.Locale.ROOT).split("x");
+        int[] dims = new int[3];
+        dims[2] = 1;
+        try {
+            if (parts.length < 2 || parts.length > 3) {
+                throw new NumberFormatException();
+            }
+            for (int k = 0; k < parts.length; k++) {
+                dims[k] = Integer.parseInt(parts[k].strip());
+            }
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("--emulate: expected COUTxCIN or COUTxCINxT (e.g. 256x512x1), found '" + emulate + "'");
+        }
+        boolean ok = true;
+        for (Phase p : phases()) {
+            TileCheck c = TileCheck.run(p, dims[0], dims[1], dims[2], 42);
+            System.out.printf(java.util.Locale.ROOT,
+                    "%s: BitMoD %d-bit weights x INT8 activations, [%d x %d] x %d tokens on %s PEs (p = 4)%n"
+                            + "  cycles: emulated %d, analytical model %d (%s)%n"
+                            + "  outputs vs reference GEMV: max |diff| = %s (%s)%n"
+                            + "  outputs vs FP32 GEMV of the unquantized operands: relative RMS error %.4f (quantization)%n",
+                    p.id(), c.bits(), c.cout(), c.cin(), c.tokens(), c.array(), c.emulatedCycles(), c.analyticalCycles(),
+                    c.emulatedCycles() == c.analyticalCycles() ? "equal" : "DIFFERENT", c.maxAbsDiff(),
+                    c.maxAbsDiff() == 0 ? "bit-exact" : "NOT bit-exact", c.relRmsVsFloat());
+            ok &= c.emulatedCycles() == c.analyticalCycles() && c.maxAbsDiff() == 0;
+        }
+        return ok ? 0 : 1;
     }
 
     private List<Phase> phases() {

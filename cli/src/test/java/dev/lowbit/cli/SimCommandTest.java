@@ -93,4 +93,23 @@ class SimCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("--context"), r[2]);
     }
+
+    @Test
+    void emulationAgreesWithModelAndReference() {
+        String[] r = run("sim", "--emulate", "70x256x3");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertEquals(2, r[1].lines().filter(l -> l.contains("(equal)")).count(), r[1]);
+        assertEquals(2, r[1].lines().filter(l -> l.contains("(bit-exact)")).count(), r[1]);
+        r = run("sim", "--emulate", "70x");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("--emulate"), r[2]);
+    }
+
+    @Test
+    void layerBreakdown() {
+        String[] r = run("sim", "--mode", "decode", "--models", "opt-1.3b", "--layers");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("decode OPT-1.3B bitmod (array 64×16, p = 4)"), r[1]);
+        assertTrue(r[1].lines().anyMatch(l -> l.strip().startsWith("attn_qk") && l.contains(" 8 ")), "16-bit attention: 8 cycles a tile");
+    }
 }

@@ -45,6 +45,30 @@ public final class SimReport {
         return b.toString();
     }
 
+    /**
+     * Per-layer breakdown of every point: shape, repeat count, operand bits, tiles, cycles per tile,
+     * compute and DRAM cycles, which one bounds the layer, re-fetch passes and energy.
+     */
+    public static String layers(Evaluation e) {
+        StringBuilder b = new StringBuilder();
+        for (SimPoint p : e.points()) {
+            RunResult r = p.result();
+            b.append(String.format(Locale.ROOT, "%s %s %s (array %s, p = %d): %d cycles, %.1f uJ%n", p.phase().id(),
+                    p.model().displayName(), p.design().id(), r.array(), p.design().dotProductSize(), r.cycles(), r.energyUj()));
+            b.append(String.format(Locale.ROOT, "  %-10s %6s %7s %7s %5s %7s %14s %5s %14s %14s %-7s %7s %11s%n", "op", "count",
+                    "cout", "cin", "T", "bits", "tiles", "lat", "compute cyc", "DRAM cyc", "bound", "refetch", "energy uJ"));
+            for (var c : r.layers()) {
+                var op = c.op();
+                b.append(String.format(Locale.ROOT, "  %-10s %6d %7d %7d %5d %7.4f %14d %5d %14d %14d %-7s %7s %11.1f%n",
+                        op.name(), op.count(), op.cout(), op.cin(), op.tokens(), c.operandBits(), c.tiles(), c.tileLatency(),
+                        c.computeCycles(), c.dramCycles(), c.memoryBound() ? "DRAM" : "compute",
+                        c.refetch().weightFetches() + "W/" + c.refetch().inputFetches() + "I", c.totalPj() * 1e-6));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     /** BitMoD versus ANT and OliVe: geometric and arithmetic means per phase and overall, beside the paper. */
     public static String summary(Evaluation e) {
         StringBuilder b = new StringBuilder("BitMoD vs ANT / OliVe (mean over models; 'all' = every model x phase point)\n");
