@@ -2,5 +2,9 @@
 module dev.lowbit.accelsim {
     requires transitive dev.lowbit.packing;
     exports dev.lowbit.accelsim.pe;
+    exports dev.lowbit.accelsim.workload;
+    exports dev.lowbit.accelsim.model;
+    exports dev.lowbit.accelsim.eval;
+    exports dev.lowbit.accelsim.array;
 
 }
