@@ -7,4 +7,5 @@ module dev.lowbit.packing {
     exports dev.lowbit.packing.format;
     exports dev.lowbit.packing.io;
     exports dev.lowbit.packing.bitmod;
+    exports dev.lowbit.packing.kv;
 }
