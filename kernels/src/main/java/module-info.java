@@ -4,4 +4,5 @@ module dev.lowbit.kernels {
     requires jdk.incubator.vector;
 
     exports dev.lowbit.kernels;
+    exports dev.lowbit.kernels.decode;
 }
