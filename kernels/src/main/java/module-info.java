@@ -5,4 +5,5 @@ module dev.lowbit.kernels {
 
     exports dev.lowbit.kernels;
     exports dev.lowbit.kernels.decode;
+    exports dev.lowbit.kernels.attention;
 }
