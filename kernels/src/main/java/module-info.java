@@ -6,4 +6,6 @@ module dev.lowbit.kernels {
     exports dev.lowbit.kernels;
     exports dev.lowbit.kernels.gemv;
     exports dev.lowbit.kernels.kv;
+    exports dev.lowbit.kernels.decode;
+    exports dev.lowbit.kernels.attention;
 }
