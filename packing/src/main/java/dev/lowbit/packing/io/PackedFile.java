@@ -105,7 +105,12 @@ public final class PackedFile {
                 AtomicWrite.writeFully(ch, header, 0);
                 AtomicWrite.writeFully(ch, codes, codeOff);
                 AtomicWrite.writeFully(ch, meta, metaOff);
-                ch.truncate(metaOff + metaLen);
+                long end = metaOff + metaLen;
+                if (ch.size() < end) {
+                    // empty trailing sections (a tensor with no elements): extend the file over the zero padding
+                    ch.write(ByteBuffer.wrap(new byte[1]), end - 1);
+                }
+                ch.truncate(end);
             });
         }
     }
