@@ -33,11 +33,12 @@ import java.nio.file.StandardOpenOption;
  *                kind u32 (1 = codes, 2 = metadata), reserved u32,
  *                offset u64, length u64, CRC32C of the section u32, reserved u32
  * 40+32n  4    CRC32C of bytes [0, 40+32n)
- * ...          sections, each starting at a multiple of 64 bytes (so a mapping is aligned)
+ * ...          sections, each starting at a multiple of 64 bytes (so a mapping is aligned);
+ *              the bytes between the header and a section, or between sections, are zero
  * </pre>
  * The file ends at the end of the last section. Readers refuse a wrong magic or version, an
  * unknown format, a header whose CRC fails, sections whose length or offset disagree with the
- * geometry or the file size, a section CRC mismatch, and codes that are invalid for the format.
+ * geometry or the file size, misaligned or overlapping sections, non-zero padding, a section CRC mismatch, and codes that are invalid for the format.
  *
  * <p>{@link #write} writes a temporary file in the same directory, forces it to disk and renames
  * it atomically over the target, so a writer killed midway never leaves a file that reads as valid.
@@ -104,7 +105,12 @@ public final class PackedFile {
                 AtomicWrite.writeFully(ch, header, 0);
                 AtomicWrite.writeFully(ch, codes, codeOff);
                 AtomicWrite.writeFully(ch, meta, metaOff);
-                ch.truncate(metaOff + metaLen);
+                long end = metaOff + metaLen;
+                if (ch.size() < end) {
+                    // empty trailing sections (a tensor with no elements): extend the file over the zero padding
+                    ch.write(ByteBuffer.wrap(new byte[1]), end - 1);
+                }
+                ch.truncate(end);
             });
         }
     }
@@ -221,20 +227,47 @@ public final class PackedFile {
         MemorySegment meta = section(where, file, 1, KIND_META, metaLen, "metadata");
         long codeOff = codes.address() - file.address();
         long metaOff = meta.address() - file.address();
-        if (codeOff < headerBytes(2) || metaOff < codeOff + codeLen) {
-            throw new CorruptFileException(where + ": sections out of order or overlapping (codes at " + codeOff
-                    + ", metadata at " + metaOff + ")");
+        long end = Math.max(codeOff + codeLen, metaOff + metaLen);
+        if (end != size) {
+            throw new CorruptFileException(where + ": " + (size - end) + " unexpected bytes after the last section");
         }
-        if (metaOff + metaLen != size) {
-            throw new CorruptFileException(where + ": " + (size - metaOff - metaLen) + " unexpected bytes after the last section");
-        }
-        // Alignment padding is not under any checksum: it must be zero, so a flipped bit there is caught too.
-        requireZero(where, file, headerBytes(2), codeOff);
-        requireZero(where, file, codeOff + codeLen, metaOff);
+        checkPadding(where, file, codeOff, codeLen, metaOff, metaLen);
         try {
             return QuantizedTensor.wrap(format, axis, g, rows, cols, codes, meta, true);
         } catch (IllegalArgumentException e) {
             throw new CorruptFileException(where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sections must start on a 64-byte boundary, must not overlap, and every byte outside the
+     * header and the sections (alignment padding) must be zero: no checksum covers padding, so
+     * this is what makes a flipped padding bit visible instead of silently ignored.
+     */
+    private static void checkPadding(String where, MemorySegment file, long codeOff, long codeLen, long metaOff, long metaLen)
+            throws CorruptFileException {
+        if (codeOff % SECTION_ALIGN != 0 || metaOff % SECTION_ALIGN != 0) {
+            throw new CorruptFileException(where + ": section offsets " + codeOff + " and " + metaOff
+                    + " are not multiples of " + SECTION_ALIGN);
+        }
+        boolean codesFirst = codeOff <= metaOff;
+        long firstOff = codesFirst ? codeOff : metaOff;
+        long firstEnd = firstOff + (codesFirst ? codeLen : metaLen);
+        long secondOff = codesFirst ? metaOff : codeOff;
+        if (secondOff < firstEnd) {
+            throw new CorruptFileException(where + ": the code section [" + codeOff + ", " + (codeOff + codeLen)
+                    + ") and the metadata section [" + metaOff + ", " + (metaOff + metaLen) + ") overlap");
+        }
+        requireZero(where, file, headerBytes(2), firstOff);
+        requireZero(where, file, firstEnd, secondOff);
+    }
+
+    private static void requireZero(String where, MemorySegment file, long from, long to) throws CorruptFileException {
+        for (long i = from; i < to; i++) {
+            if (file.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                throw new CorruptFileException(where + ": padding byte at offset " + i + " is "
+                        + Byte.toUnsignedInt(file.get(ValueLayout.JAVA_BYTE, i)) + ", expected 0: the file is corrupted");
+            }
         }
     }
 
@@ -262,14 +295,6 @@ public final class PackedFile {
                     + hex(computed) + "): the file is corrupted");
         }
         return s;
-    }
-
-    private static void requireZero(String where, MemorySegment file, long from, long to) throws CorruptFileException {
-        for (long i = from; i < to; i++) {
-            if (file.get(ValueLayout.JAVA_BYTE, i) != 0) {
-                throw new CorruptFileException(where + ": corrupted padding byte at offset " + i + " (expected 0)");
-            }
-        }
     }
 
     private static String hex(int v) {
