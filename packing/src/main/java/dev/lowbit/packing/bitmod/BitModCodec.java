@@ -75,8 +75,13 @@ public final class BitModCodec implements GroupCodec {
     }
 
     @Override
+    public boolean acceptsGroupSize(int groupSize) {
+        return groupSize > 0 && groupSize % UNIT == 0;
+    }
+
+    @Override
     public int codeBytes(int groupSize) {
-        if (groupSize <= 0 || groupSize % UNIT != 0) {
+        if (!acceptsGroupSize(groupSize)) {
             throw new IllegalArgumentException("group size: BITMOD" + bits + " expects a positive multiple of 128, found " + groupSize);
         }
         return groupSize / UNIT * unitBytes();

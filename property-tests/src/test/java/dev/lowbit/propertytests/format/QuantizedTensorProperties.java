@@ -59,7 +59,7 @@ class QuantizedTensorProperties {
     }
 
     @Property(tries = 150)
-    void blocksHoldTheRightElementsAndBitsAreHonest(@ForAll PackedFormat f, @ForAll GroupAxis axis,
+    void blocksHoldTheRightElementsAndBitsAreHonest(@ForAll("lowBitFormats") PackedFormat f, @ForAll GroupAxis axis,
                                                    @ForAll @IntRange(min = 1, max = 70) int rows,
                                                    @ForAll @IntRange(min = 1, max = 70) int cols,
                                                    @ForAll @IntRange(min = 1, max = 40) int g,
@@ -97,7 +97,7 @@ class QuantizedTensorProperties {
 
     /** Quantizing a strided view gives the same bytes as quantizing a contiguous copy of it. */
     @Property(tries = 80)
-    void viewsQuantizeLikeCopies(@ForAll PackedFormat f, @ForAll GroupAxis axis,
+    void viewsQuantizeLikeCopies(@ForAll("lowBitFormats") PackedFormat f, @ForAll GroupAxis axis,
                                  @ForAll @IntRange(min = 2, max = 50) int rows, @ForAll @IntRange(min = 2, max = 50) int cols,
                                  @ForAll @IntRange(min = 1, max = 33) int g, @ForAll long seed) {
         try (Arena arena = Arena.ofConfined()) {
@@ -112,7 +112,7 @@ class QuantizedTensorProperties {
     }
 
     @Property(tries = 60)
-    void packedFilesRoundTripByReadAndByMap(@ForAll PackedFormat f, @ForAll GroupAxis axis,
+    void packedFilesRoundTripByReadAndByMap(@ForAll("lowBitFormats") PackedFormat f, @ForAll GroupAxis axis,
                                             @ForAll @IntRange(min = 1, max = 60) int rows, @ForAll @IntRange(min = 1, max = 60) int cols,
                                             @ForAll @IntRange(min = 1, max = 40) int g, @ForAll long seed) throws IOException {
         Path p = dir.resolve("t.lbq");
@@ -161,5 +161,11 @@ class QuantizedTensorProperties {
         assertEquals(2.5, QuantizedTensor.bitsPerElement(PackedFormat.TERNARY2, GroupAxis.CHANNEL, 32, 4096, 128), 1e-12);
         assertEquals(2.25, QuantizedTensor.bitsPerElement(PackedFormat.TERNARY_B3, GroupAxis.CHANNEL, 32, 4096, 128), 1e-12);
         assertEquals(3.0, QuantizedTensor.bitsPerElement(PackedFormat.INT2, GroupAxis.CHANNEL, 32, 4096, 128), 1e-12);
+    }
+
+    /** The formats that take any group size (BitMoD needs multiples of 128 and has its own properties). */
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<PackedFormat> lowBitFormats() {
+        return net.jqwik.api.Arbitraries.of(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
     }
 }
