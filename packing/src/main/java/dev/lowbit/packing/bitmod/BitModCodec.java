@@ -173,7 +173,9 @@ public final class BitModCodec implements GroupCodec {
         float absMax = BitModQuantizer.absMax(x, off, len);
         double b = 0;
         for (BitModType t : types) {
-            b = Math.max(b, t.worstErrorUnits() * BitModScale.round(absMax / t.maxAbs()));
+            double s = BitModScale.round(absMax / t.maxAbs());
+            // a scale that rounds down (or flushes to zero for subnormal groups) also clips the largest element
+            b = Math.max(b, t.worstErrorUnits() * s + Math.max(0, absMax - t.maxAbs() * s));
         }
         return (float) (b + absMax * 0x1p-9) + 4 * Math.ulp(Math.max(absMax, Float.MIN_NORMAL));
     }

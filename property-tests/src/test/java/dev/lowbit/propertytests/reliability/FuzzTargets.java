@@ -212,7 +212,7 @@ final class FuzzTargets {
             }
             QuantizedTensor q;
             try {
-                q = QuantizedTensor.quantize(t, f, axis, g, arena);
+                q = QuantizedTensor.quantize(t, f, axis, Groups.fit(f, g), arena);
             } catch (IllegalArgumentException e) {
                 requireOneLine(e);
                 if (allowed && g > 0) {
