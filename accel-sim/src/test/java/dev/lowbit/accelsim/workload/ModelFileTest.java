@@ -90,4 +90,12 @@ class ModelFileTest {
         assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("-"));
         assertThrows(IllegalArgumentException.class, () -> MiniJson.parse(""));
     }
+
+    @Test
+    void bundledExampleParses() throws Exception {
+        List<ModelConfig> ms = ModelFile.read(Path.of("examples/models.json"));
+        assertEquals(List.of("qwen2-7b", "opt-6.7b"), ms.stream().map(ModelConfig::id).toList());
+        assertEquals(5.0, ms.get(0).weightBitsFor("ant", Phase.DECODE).orElseThrow());
+        assertEquals(16384, ms.get(1).ffnSize());
+    }
 }
