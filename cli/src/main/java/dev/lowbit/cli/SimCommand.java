@@ -23,10 +23,10 @@ import picocli.CommandLine.Option;
  * {@code lowbit sim}: the analytical BitMoD / ANT / OliVe / FP16 accelerator model over LLM
  * workloads, as a table, CSV or JSON, with an optional chart.
  */
-@Command(name = "sim", description = {
-    "Run the analytical accelerator model (FP16 baseline, ANT, OliVe, BitMoD) over LLM workloads:",
-    "cycles, latency, energy split, speed-up and energy efficiency vs FP16, and BitMoD's mean",
-    "speed-up over ANT and OliVe beside the paper's 1.69x / 1.48x."})
+@Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Run the analytical accelerator model (FP16 baseline, ANT, OliVe, BitMoD) over LLM workloads: "
+                + "cycles, latency, energy split, speed-up and energy efficiency vs FP16, and BitMoD's mean speed-up "
+                + "over ANT and OliVe beside the paper's 1.69x / 1.48x.")
 final class SimCommand implements Callable<Integer> {
     enum Mode { decode, prefill, both }
 

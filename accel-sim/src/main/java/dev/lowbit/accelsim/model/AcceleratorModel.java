@@ -1,6 +1,7 @@
 package dev.lowbit.accelsim.model;
 
 import dev.lowbit.accelsim.workload.LayerOp;
+import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.Phase;
 import dev.lowbit.accelsim.workload.Workload;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ public final class AcceleratorModel {
     }
 
     /** Convenience: {@code run(design, Workload.of(model, phase, context))}. */
-    public static RunResult run(Design design, dev.lowbit.accelsim.workload.ModelConfig model, Phase phase, int context) {
+    public static RunResult run(Design design, ModelConfig model, Phase phase, int context) {
         return run(design, Workload.of(model, phase, context));
     }
 
