@@ -22,7 +22,8 @@ import java.util.List;
  *   <li>DRAM cycles = ⌈bytes·8 / 256⌉ (128-bit bus, double data rate); layer cycles =
  *       max(compute, DRAM): compute and transfers overlap (double buffering);</li>
  *   <li>energy: PE energy × 1.5 (place and route) × PEs × compute cycles (every PE is clocked while
- *       the array computes); buffer reads: per tile, h·p operand elements of b bits and w·p inputs
+ *       the array computes, idle edge PEs included; cycles spent waiting for DRAM are not charged:
+ *       the array is taken to be clock-gated, and leakage is not modelled); buffer reads: per tile, h·p operand elements of b bits and w·p inputs
  *       of 16 bits; buffer writes: every fetched byte and every output, in 64-bit words; DRAM:
  *       every byte moved, at {@link HardwareConstants#DRAM_PJ_PER_BIT}.</li>
  * </ul>
