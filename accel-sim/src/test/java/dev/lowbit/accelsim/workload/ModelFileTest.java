@@ -98,4 +98,17 @@ class ModelFileTest {
         assertEquals(5.0, ms.get(0).weightBitsFor("ant", Phase.DECODE).orElseThrow());
         assertEquals(16384, ms.get(1).ffnSize());
     }
+
+    @Test
+    void releasedPrecisionFileHasTheCatalogShapes() throws Exception {
+        List<ModelConfig> ms = ModelFile.read(Path.of("examples/released-sim-precisions.json"));
+        assertEquals(6, ms.size());
+        for (ModelConfig m : ms) {
+            ModelConfig c = ModelCatalog.byName(m.id());
+            assertEquals(List.of(c.hiddenSize(), c.layers(), c.ffnSize(), c.heads(), c.kvHeads(), c.vocab()),
+                    List.of(m.hiddenSize(), m.layers(), m.ffnSize(), m.heads(), m.kvHeads(), m.vocab()), m.id());
+            assertEquals(c.gatedFfn(), m.gatedFfn());
+            assertEquals(m.weightBitsFor("ant", Phase.DECODE), m.weightBitsFor("ant", Phase.PREFILL));
+        }
+    }
 }
