@@ -109,7 +109,7 @@ class SimCommandTest {
     void layerBreakdown() {
         String[] r = run("sim", "--mode", "decode", "--models", "opt-1.3b", "--layers");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("decode OPT-1.3B bitmod (array 64×16, p = 4)"), r[1]);
+        assertTrue(r[1].contains("decode OPT-1.3B bitmod (array 64x16, p = 4)"), r[1]);
         assertTrue(r[1].lines().anyMatch(l -> l.strip().startsWith("attn_qk") && l.contains(" 8 ")), "16-bit attention: 8 cycles a tile");
     }
 }
