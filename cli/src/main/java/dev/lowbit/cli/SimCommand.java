@@ -147,7 +147,10 @@ final class SimCommand implements Callable<Integer> {
         List<ModelConfig> out = new ArrayList<>();
         for (String name : models) {
             ModelConfig m = fromFile.get(name.strip().toLowerCase(java.util.Locale.ROOT));
-            out.add(m != null ? m : ModelCatalog.byName(name));
+            ModelConfig chosen = m != null ? m : ModelCatalog.byName(name);
+            if (out.stream().noneMatch(o -> o.id().equals(chosen.id()))) { // a model named twice counts once
+                out.add(chosen);
+            }
         }
         Workload.of(out.get(0), Phase.DECODE, context); // validates the context early with the model's message
         return out;

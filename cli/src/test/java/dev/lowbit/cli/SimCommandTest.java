@@ -74,6 +74,8 @@ class SimCommandTest {
         assertTrue(r[1].contains("prefill,tiny,bitmod,"), r[1]);
         r = run("sim", "--models-file", f.toString(), "--models", "tiny,phi-2", "--format", "csv", "--mode", "decode");
         assertEquals(1 + 2 * 4, r[1].split("\n").length);
+        r = run("sim", "--models", "phi-2,Phi-2", "--format", "csv", "--mode", "decode");
+        assertEquals(1 + 4, r[1].split("\n").length, "a model named twice is run once");
     }
 
     @Test

@@ -57,6 +57,7 @@ class ModelFileTest {
         assertMessage("[]", "at least one model");
         assertMessage("42", "expected a model object");
         assertMessage("{\"a\": 1, \"a\": 2}", "appears twice");
+        assertMessage("[" + base() + "}, " + base() + "}]", "models[1]: name: expected a name not used before, found 'x' again");
     }
 
     private static String base() {
