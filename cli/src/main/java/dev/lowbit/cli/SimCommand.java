@@ -23,10 +23,10 @@ import picocli.CommandLine.Option;
  * {@code lowbit sim}: the analytical BitMoD / ANT / OliVe / FP16 accelerator model over LLM
  * workloads, as a table, CSV or JSON, with an optional chart.
  */
-@Command(name = "sim", description = {
-    "Run the analytical accelerator model (FP16 baseline, ANT, OliVe, BitMoD) over LLM workloads:",
-    "cycles, latency, energy split, speed-up and energy efficiency vs FP16, and BitMoD's mean",
-    "speed-up over ANT and OliVe beside the paper's 1.69x / 1.48x."})
+@Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Run the analytical accelerator model (FP16 baseline, ANT, OliVe, BitMoD) over LLM workloads: "
+                + "cycles, latency, energy split, speed-up and energy efficiency vs FP16, and BitMoD's mean speed-up "
+                + "over ANT and OliVe beside the paper's 1.69x / 1.48x.")
 final class SimCommand implements Callable<Integer> {
     enum Mode { decode, prefill, both }
 
@@ -147,7 +147,10 @@ final class SimCommand implements Callable<Integer> {
         List<ModelConfig> out = new ArrayList<>();
         for (String name : models) {
             ModelConfig m = fromFile.get(name.strip().toLowerCase(java.util.Locale.ROOT));
-            out.add(m != null ? m : ModelCatalog.byName(name));
+            ModelConfig chosen = m != null ? m : ModelCatalog.byName(name);
+            if (out.stream().noneMatch(o -> o.id().equals(chosen.id()))) { // a model named twice counts once
+                out.add(chosen);
+            }
         }
         Workload.of(out.get(0), Phase.DECODE, context); // validates the context early with the model's message
         return out;

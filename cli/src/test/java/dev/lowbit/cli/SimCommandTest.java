@@ -74,6 +74,8 @@ class SimCommandTest {
         assertTrue(r[1].contains("prefill,tiny,bitmod,"), r[1]);
         r = run("sim", "--models-file", f.toString(), "--models", "tiny,phi-2", "--format", "csv", "--mode", "decode");
         assertEquals(1 + 2 * 4, r[1].split("\n").length);
+        r = run("sim", "--models", "phi-2,Phi-2", "--format", "csv", "--mode", "decode");
+        assertEquals(1 + 4, r[1].split("\n").length, "a model named twice is run once");
     }
 
     @Test
@@ -109,7 +111,7 @@ class SimCommandTest {
     void layerBreakdown() {
         String[] r = run("sim", "--mode", "decode", "--models", "opt-1.3b", "--layers");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("decode OPT-1.3B bitmod (array 64×16, p = 4)"), r[1]);
+        assertTrue(r[1].contains("decode OPT-1.3B bitmod (array 64x16, p = 4)"), r[1]);
         assertTrue(r[1].lines().anyMatch(l -> l.strip().startsWith("attn_qk") && l.contains(" 8 ")), "16-bit attention: 8 cycles a tile");
     }
 }

@@ -14,7 +14,7 @@ import dev.lowbit.accelsim.pe.BitSerialPe;
 public record Int8Activations(int tokens, int cols, byte[] codes, float[] scales) {
     public Int8Activations {
         if (tokens <= 0 || cols <= 0 || codes.length != tokens * cols || scales.length != tokens) {
-            throw new IllegalArgumentException("activations: expected " + tokens + " × " + cols + " codes and "
+            throw new IllegalArgumentException("activations: expected " + tokens + " x " + cols + " codes and "
                     + tokens + " scales, found " + codes.length + " and " + scales.length);
         }
     }

@@ -29,6 +29,7 @@ public final class SimReport {
                 "context %d tokens, clock %.1f GHz, DRAM %d-bit DDR (%d bits/cycle), bit-serial latency rule %s%n",
                 e.context(), HardwareConstants.CLOCK_HZ / 1e9, HardwareConstants.DRAM_BUS_BITS,
                 HardwareConstants.DRAM_BITS_PER_CYCLE, e.latencyRule().name().toLowerCase(Locale.ROOT)));
+        b.append(designs(e)).append('\n');
         String head = String.format(Locale.ROOT, "%-8s %-12s %-7s %6s %7s %14s %11s %11s %10s %10s %11s %8s %8s%n",
                 "mode", "model", "design", "array", "w-bits", "cycles", "latency ms", "compute uJ", "SRAM uJ",
                 "DRAM uJ", "energy uJ", "speedup", "en.eff");
@@ -42,6 +43,18 @@ public final class SimReport {
         }
         b.append("speedup, en.eff: versus the FP16 baseline (cycles ratio, energy ratio)\n\n");
         b.append(summary(e));
+        return b.toString();
+    }
+
+    /** The design points that were run: PE type, arrays, PE energy and area, array area. */
+    public static String designs(Evaluation e) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-7s %-11s %3s %8s %8s %8s %10s %13s%n",
+                "design", "PE", "p", "decode", "prefill", "PE pJ", "PE um^2", "array mm^2"));
+        e.points().stream().map(SimPoint::design).distinct().forEach(d -> b.append(String.format(Locale.ROOT,
+                "%-7s %-11s %3d %8s %8s %8.3f %10.1f %6.3f/%.3f%n", d.id(), d.bitSerial() ? "bit-serial" : "parallel",
+                d.dotProductSize(), d.decodeArray(), d.prefillArray(), d.peEnergyPj(), d.peAreaUm2(),
+                d.decodeArray().pes() * d.peAreaUm2() * 1e-6, d.prefillArray().pes() * d.peAreaUm2() * 1e-6)));
+        b.append("(PE energy is multiplied by 1.5 for place and route; array area = PEs x PE area, decode/prefill)\n");
         return b.toString();
     }
 

@@ -1,6 +1,7 @@
 package dev.lowbit.accelsim.model;
 
 import dev.lowbit.accelsim.workload.LayerOp;
+import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.Phase;
 import dev.lowbit.accelsim.workload.Workload;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.List;
  *   <li>DRAM cycles = ⌈bytes·8 / 256⌉ (128-bit bus, double data rate); layer cycles =
  *       max(compute, DRAM): compute and transfers overlap (double buffering);</li>
  *   <li>energy: PE energy × 1.5 (place and route) × PEs × compute cycles (every PE is clocked while
- *       the array computes); buffer reads: per tile, h·p operand elements of b bits and w·p inputs
+ *       the array computes, idle edge PEs included; cycles spent waiting for DRAM are not charged:
+ *       the array is taken to be clock-gated, and leakage is not modelled); buffer reads: per tile, h·p operand elements of b bits and w·p inputs
  *       of 16 bits; buffer writes: every fetched byte and every output, in 64-bit words; DRAM:
  *       every byte moved, at {@link HardwareConstants#DRAM_PJ_PER_BIT}.</li>
  * </ul>
@@ -134,7 +136,7 @@ public final class AcceleratorModel {
     }
 
     /** Convenience: {@code run(design, Workload.of(model, phase, context))}. */
-    public static RunResult run(Design design, dev.lowbit.accelsim.workload.ModelConfig model, Phase phase, int context) {
+    public static RunResult run(Design design, ModelConfig model, Phase phase, int context) {
         return run(design, Workload.of(model, phase, context));
     }
 

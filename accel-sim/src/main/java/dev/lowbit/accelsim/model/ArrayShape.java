@@ -7,7 +7,7 @@ package dev.lowbit.accelsim.model;
 public record ArrayShape(int rows, int cols) {
     public ArrayShape {
         if (rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException("array: expected positive rows × cols, found " + rows + " × " + cols);
+            throw new IllegalArgumentException("array: expected positive rows x cols, found " + rows + " x " + cols);
         }
     }
 
@@ -18,6 +18,6 @@ public record ArrayShape(int rows, int cols) {
 
     @Override
     public String toString() {
-        return rows + "×" + cols;
+        return rows + "x" + cols;
     }
 }

@@ -53,10 +53,5 @@ public record Design(String id, String displayName, boolean bitSerial, int dotPr
                 ? decodeBits.getOrDefault(model.id(), decodeDefault)
                 : prefillBits.getOrDefault(model.id(), prefillDefault));
     }
-
-    /** The same design with another array for both phases (for what-if studies and tests). */
-    public Design withArrays(ArrayShape decode, ArrayShape prefill) {
-        return new Design(id, displayName, bitSerial, dotProductSize, decode, prefill, peEnergyPj, peAreaUm2,
-                decodeBits, decodeDefault, prefillBits, prefillDefault, source + " (array changed)");
-    }
 }
+

@@ -71,7 +71,12 @@ public final class ModelFile {
             if (!(items.get(k) instanceof Map<?, ?> obj)) {
                 throw new IllegalArgumentException("models[" + k + "]: expected a model object, found " + kind(items.get(k)));
             }
-            out.add(model(obj, "models[" + k + "]"));
+            ModelConfig m = model(obj, "models[" + k + "]");
+            if (out.stream().anyMatch(o -> o.id().equalsIgnoreCase(m.id()))) {
+                throw new IllegalArgumentException("models[" + k + "]: name: expected a name not used before, found '"
+                        + m.id() + "' again");
+            }
+            out.add(m);
         }
         return out;
     }

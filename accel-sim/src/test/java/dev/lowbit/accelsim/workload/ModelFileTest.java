@@ -57,6 +57,7 @@ class ModelFileTest {
         assertMessage("[]", "at least one model");
         assertMessage("42", "expected a model object");
         assertMessage("{\"a\": 1, \"a\": 2}", "appears twice");
+        assertMessage("[" + base() + "}, " + base() + "}]", "models[1]: name: expected a name not used before, found 'x' again");
     }
 
     private static String base() {
@@ -89,5 +90,26 @@ class ModelFileTest {
         assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("{\"s\": \"unterminated}"));
         assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("-"));
         assertThrows(IllegalArgumentException.class, () -> MiniJson.parse(""));
+    }
+
+    @Test
+    void bundledExampleParses() throws Exception {
+        List<ModelConfig> ms = ModelFile.read(Path.of("examples/models.json"));
+        assertEquals(List.of("qwen2-7b", "opt-6.7b"), ms.stream().map(ModelConfig::id).toList());
+        assertEquals(5.0, ms.get(0).weightBitsFor("ant", Phase.DECODE).orElseThrow());
+        assertEquals(16384, ms.get(1).ffnSize());
+    }
+
+    @Test
+    void releasedPrecisionFileHasTheCatalogShapes() throws Exception {
+        List<ModelConfig> ms = ModelFile.read(Path.of("examples/released-sim-precisions.json"));
+        assertEquals(6, ms.size());
+        for (ModelConfig m : ms) {
+            ModelConfig c = ModelCatalog.byName(m.id());
+            assertEquals(List.of(c.hiddenSize(), c.layers(), c.ffnSize(), c.heads(), c.kvHeads(), c.vocab()),
+                    List.of(m.hiddenSize(), m.layers(), m.ffnSize(), m.heads(), m.kvHeads(), m.vocab()), m.id());
+            assertEquals(c.gatedFfn(), m.gatedFfn());
+            assertEquals(m.weightBitsFor("ant", Phase.DECODE), m.weightBitsFor("ant", Phase.PREFILL));
+        }
     }
 }
