@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             QuantizeCommand.class,
             InspectCommand.class,
+            KvEvalCommand.class,
+            KvGenCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
