@@ -82,8 +82,8 @@ final class KvEvalCommand implements Callable<Integer> {
             parsed.add(s.trim().equalsIgnoreCase("vidkv") ? KvScheme.vidkv(keyBits) : KvScheme.parse(s));
         }
         try (Arena arena = Arena.ofConfined()) {
-            Tensor k = Npy.read(kPath, arena);
-            Tensor v = Npy.read(vPath, arena);
+            Tensor k = read(kPath, "--k", arena);
+            Tensor v = read(vPath, "--v", arena);
             requireRank3(k, kPath, "[kv_heads, tokens, head_dim]");
             requireRank3(v, vPath, "[kv_heads, tokens, head_dim]");
             if (!Arrays.equals(k.shape(), v.shape())) {
@@ -101,7 +101,7 @@ final class KvEvalCommand implements Callable<Integer> {
             KvEval.Input in;
             String querySource;
             if (qPath != null) {
-                Tensor q = Npy.read(qPath, arena);
+                Tensor q = read(qPath, "--q", arena);
                 requireRank3(q, qPath, "[q_heads, queries, head_dim]");
                 if (q.shape(2) != d) {
                     throw new IllegalArgumentException("Q " + qPath + " has head_dim " + q.shape(2) + " but K has " + d);
@@ -121,8 +121,8 @@ final class KvEvalCommand implements Callable<Integer> {
             }
             SalientTokens salient = SalientTokens.none();
             if (visionPath != null) {
-                Tensor vis = Npy.read(visionPath, arena);
-                Tensor txt = Npy.read(textPath, arena);
+                Tensor vis = read(visionPath, "--vision", arena);
+                Tensor txt = read(textPath, "--text", arena);
                 finite(vis, visionPath);
                 finite(txt, textPath);
                 salient = SalientTokens.fromEmbeddings(vis, txt, salientRatio, visionStart);
@@ -160,6 +160,15 @@ final class KvEvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Reads a .npy, naming the option when the file is missing. */
+    private static Tensor read(Path p, String option, Arena arena) throws IOException {
+        try {
+            return Npy.read(p, arena);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new java.nio.file.NoSuchFileException(p.toString(), null, "no such file (" + option + ")");
+        }
     }
 
     private static void requireRank3(Tensor t, Path p, String expected) {

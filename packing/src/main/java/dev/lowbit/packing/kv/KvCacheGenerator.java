@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  *
  * <h2>Keys (per KV head h)</h2>
  * {@code k = RoPE_pos(W_h z + bias_h) + 0.1·noise}: a random projection of the latent, plus a
- * per-channel bias that is large (|bias| in 4..12) on about 1/8 of the channels — the
+ * per-channel bias that is large (|bias| in 8..20, ~7× a normal channel's spread) on about 1/8 of the channels — the
  * <em>outlier key channels</em> of real LLMs — and small elsewhere; then the rotary embedding
  * (pairs c, c + d/2, frequency 10000^(−2c/d)) at the token's position, so low-frequency outlier
  * channels stay large and high-frequency channels oscillate.
@@ -150,7 +150,7 @@ public final class KvCacheGenerator {
             double[] vScale = new double[headDim];
             for (int c = 0; c < headDim; c++) {
                 boolean outlier = rnd.nextInt(8) == 0;
-                bias[c] = outlier ? (4 + 8 * rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1) : 0.3 * rnd.nextDouble() - 0.15;
+                bias[c] = outlier ? (8 + 12 * rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1) : 0.3 * rnd.nextDouble() - 0.15;
                 vScale[c] = Math.exp(0.6 * gauss(rnd));
             }
             double[] pre = new double[headDim];
