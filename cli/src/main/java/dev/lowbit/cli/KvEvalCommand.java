@@ -79,6 +79,9 @@ final class KvEvalCommand implements Callable<Integer> {
         }
         List<KvScheme> parsed = new ArrayList<>();
         for (String s : schemes) {
+            if (s.trim().equalsIgnoreCase("fp32")) {
+                continue; // the FP32 reference row is always printed first
+            }
             parsed.add(s.trim().equalsIgnoreCase("vidkv") ? KvScheme.vidkv(keyBits) : KvScheme.parse(s));
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -155,6 +158,7 @@ final class KvEvalCommand implements Callable<Integer> {
                 System.out.println();
                 System.out.println("payload = code bits per quantized element; honest = codes + all metadata (scales, zero points, masks,");
                 System.out.println("channel maps, salient rows) + FP32 residual tokens, over every cached K and V element.");
+                System.out.println("K rel / V rel: relative L2 error over every cached element (residual tokens are exact).");
                 System.out.println("attention: decode softmax(qK^T/sqrt(d))V computed from the packed cache vs FP32 on the original K, V;");
                 System.out.println("cosine / relL2 per query head over all its queries' outputs (mean over heads; worst head).");
             }
