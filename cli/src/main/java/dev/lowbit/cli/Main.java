@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
             QuantizeCommand.class,
             InspectCommand.class,
             SimCommand.class,
+            KvEvalCommand.class,
+            KvGenCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -20,8 +20,8 @@ import java.util.Objects;
  * window holds at least {@code R + G} tokens, its oldest G tokens (one <em>block</em>: tokens
  * {@code [bG, bG+G)}) are quantized, appended to the packed streams and dropped from the window.
  * So quantized blocks are always whole, aligned blocks, quantized exactly once (never
- * re-quantized), and the window holds {@code min(tokens, R + ((tokens − R) mod G))} tokens — between
- * R and R+G−1 once the cache holds R tokens. With {@code R = 0} every complete block is quantized
+ * re-quantized), and the window holds all tokens while {@code tokens < R + G}, then
+ * {@code R + (tokens − R) mod G} tokens: between R and R+G−1. With {@code R = 0} every complete block is quantized
  * at once and only a partial tail block (fewer than G tokens) stays in full precision.
  * Batch and streaming are the same thing: the result depends only on the token sequence, never
  * on how it was split into {@code append} calls.

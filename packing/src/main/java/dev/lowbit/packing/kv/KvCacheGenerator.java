@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  *
  * <h2>Keys (per KV head h)</h2>
  * {@code k = RoPE_pos(W_h z + bias_h) + 0.1·noise}: a random projection of the latent, plus a
- * per-channel bias that is large (|bias| in 4..12) on about 1/8 of the channels — the
+ * per-channel bias that is large (|bias| in 8..20, ~7× a normal channel's spread) on about 1/8 of the channels — the
  * <em>outlier key channels</em> of real LLMs — and small elsewhere; then the rotary embedding
  * (pairs c, c + d/2, frequency 10000^(−2c/d)) at the token's position, so low-frequency outlier
  * channels stay large and high-frequency channels oscillate.
@@ -91,8 +91,16 @@ public final class KvCacheGenerator {
         return frames * tokensPerFrame;
     }
 
-    /** A generated cache: K, V [kvHeads, tokens, headDim] F32; vision [nv, LATENT]; text [textSuffix, LATENT]. */
-    public record Cache(Tensor keys, Tensor values, Tensor vision, Tensor text, int visionStart) {}
+    /**
+     * A generated cache: K, V [kvHeads, tokens, headDim] F32; vision [nv, LATENT]; text [textSuffix, LATENT];
+     * queries [kvHeads·queryGroup, min(32, textSuffix), headDim] (the last question tokens' decode queries).
+     */
+    public record Cache(Tensor keys, Tensor values, Tensor vision, Tensor text, Tensor queries, int visionStart) {}
+
+    /** Query heads per KV head in {@link Cache#queries()} (GQA 7:1, as Qwen2-7B's 28 query / 4 KV heads). */
+    public static final int QUERY_GROUP = 7;
+    /** Query gain: sets how peaked decode attention is (mean max weight ~0.3 on the demo shape). */
+    static final double QUERY_GAIN = 0.45;
 
     /** Generates the cache into tensors owned by {@code arena}. */
     public Cache generate(Arena arena) {
@@ -130,6 +138,8 @@ public final class KvCacheGenerator {
                 z[t][i] = own[i] + topic[i];
             }
         }
+        int nq = Math.min(32, textSuffix);
+        Tensor q = Tensor.allocate(arena, DType.F32, kvHeads * QUERY_GROUP, nq, headDim);
         Tensor k = Tensor.allocate(arena, DType.F32, kvHeads, n, headDim);
         Tensor v = Tensor.allocate(arena, DType.F32, kvHeads, n, headDim);
         int half = headDim / 2;
@@ -140,7 +150,7 @@ public final class KvCacheGenerator {
             double[] vScale = new double[headDim];
             for (int c = 0; c < headDim; c++) {
                 boolean outlier = rnd.nextInt(8) == 0;
-                bias[c] = outlier ? (4 + 8 * rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1) : 0.3 * rnd.nextDouble() - 0.15;
+                bias[c] = outlier ? (8 + 12 * rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1) : 0.3 * rnd.nextDouble() - 0.15;
                 vScale[c] = Math.exp(0.6 * gauss(rnd));
             }
             double[] pre = new double[headDim];
@@ -159,6 +169,22 @@ public final class KvCacheGenerator {
                     v.set((float) (vScale[c] * dot(wv[c], z[t]) + 0.2 * gauss(rnd)), h, t, c);
                 }
             }
+            // Queries of the last nq question tokens: W_q = W_k + noise, so a query looks for keys with a similar latent.
+            for (int j = 0; j < QUERY_GROUP; j++) {
+                double[][] noise = matrix(rnd, headDim, LATENT, 0.7 / Math.sqrt(LATENT));
+                int qh = h * QUERY_GROUP + j;
+                for (int i = 0; i < nq; i++) {
+                    int t = n - nq + i;
+                    for (int c = 0; c < headDim; c++) {
+                        pre[c] = QUERY_GAIN * (dot(wk[c], z[t]) + dot(noise[c], z[t]));
+                    }
+                    for (int c = 0; c < half; c++) {
+                        double ang = t * Math.pow(10000, -2.0 * c / headDim);
+                        q.set((float) (pre[c] * Math.cos(ang) - pre[c + half] * Math.sin(ang)), qh, i, c);
+                        q.set((float) (pre[c] * Math.sin(ang) + pre[c + half] * Math.cos(ang)), qh, i, c + half);
+                    }
+                }
+            }
         }
         Tensor vision = Tensor.allocate(arena, DType.F32, nv, LATENT);
         Tensor text = Tensor.allocate(arena, DType.F32, textSuffix, LATENT);
@@ -172,7 +198,7 @@ public final class KvCacheGenerator {
                 text.set((float) z[textPrefix + nv + i][j], i, j);
             }
         }
-        return new Cache(k, v, vision, text, textPrefix);
+        return new Cache(k, v, vision, text, q, textPrefix);
     }
 
     private static double gauss(SplittableRandom rnd) {
