@@ -32,6 +32,7 @@ final class DemoCommand implements Callable<Integer> {
                     t, channels, g);
             System.out.printf("%-11s %8s %8s %10s %10s %9s%n", "format", "payload", "honest", "max_err", "rmse", "rel_l2");
             for (PackedFormat f : PackedFormat.values()) {
+                if (f == PackedFormat.BITMOD3 || f == PackedFormat.BITMOD4) continue; // weight formats (G = 128): see weights-eval
                 QuantizedTensor q = QuantizedTensor.quantize(keys, f, GroupAxis.CHANNEL, g, arena);
                 ErrorStats e = ErrorStats.of(keys, q.dequantize(arena));
                 System.out.printf("%-11s %8.3f %8.3f %10.4f %10.4f %9.4f%n", f.name().toLowerCase(),
