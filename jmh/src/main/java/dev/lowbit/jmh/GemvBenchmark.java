@@ -1,5 +1,6 @@
 package dev.lowbit.jmh;
 
+import dev.lowbit.kernels.gemv.BitPlaneGemv;
 import dev.lowbit.kernels.gemv.Fp32Gemv;
 import dev.lowbit.kernels.gemv.GemvReference;
 import dev.lowbit.kernels.gemv.LowBitGemv;
@@ -141,6 +142,23 @@ public class GemvBenchmark {
         PackedFormat format() {
             return PackedFormat.INT2;
         }
+    }
+
+    public static class BitPlane4State extends Base {
+        BitPlaneGemv kernel;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            init();
+            kernel = new BitPlaneGemv(quantized(PackedFormat.BITMOD4), arena);
+        }
+    }
+
+    @Benchmark
+    public float[] bitplane4(BitPlane4State s, Traffic t) {
+        s.kernel.multiply(s.x, s.y, s.pool);
+        t.weightBytes += s.kernel.weightBytes();
+        return s.y;
     }
 
     @Benchmark

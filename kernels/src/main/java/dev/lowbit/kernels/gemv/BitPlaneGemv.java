@@ -200,34 +200,18 @@ public final class BitPlaneGemv implements RowPool.RowTask {
         for (int rb = b0; rb < b1; rb++) {
             FloatVector out = FloatVector.zero(F);
             for (int gi = 0; gi < groups; gi++) {
-                FloatVector p0 = FloatVector.zero(F);
-                FloatVector p1 = FloatVector.zero(F);
-                FloatVector p2 = FloatVector.zero(F);
-                FloatVector p3 = FloatVector.zero(F);
-                FloatVector p4 = FloatVector.zero(F);
-                FloatVector p5 = FloatVector.zero(F);
                 long base = (((long) rb * groups + gi) * (g / 8)) * np * L;
-                int tq = gi * g / 4 * 16;
-                if (np == 6) {
-                    for (int pair = 0; pair < g / 8; pair++, base += 6L * L, tq += 32) {
-                        p0 = p0.add(planeSum(base, tq));
-                        p1 = p1.add(planeSum(base + L, tq));
-                        p2 = p2.add(planeSum(base + 2L * L, tq));
-                        p3 = p3.add(planeSum(base + 3L * L, tq));
-                        p4 = p4.add(planeSum(base + 4L * L, tq));
-                        p5 = p5.add(planeSum(base + 5L * L, tq));
+                int tq0 = gi * g / 4 * 16;
+                FloatVector sum = FloatVector.zero(F);
+                // plane by plane: a small loop body that inlines (one accumulator, the group's
+                // tables stay in L1 across planes)
+                for (int b = 0; b < np; b++) {
+                    FloatVector acc = FloatVector.zero(F);
+                    long off = base + (long) b * L;
+                    for (int pair = 0, tq = tq0; pair < g / 8; pair++, off += (long) np * L, tq += 32) {
+                        acc = acc.add(planeSum(off, tq));
                     }
-                } else {
-                    for (int pair = 0; pair < g / 8; pair++, base += 4L * L, tq += 32) {
-                        p0 = p0.add(planeSum(base, tq));
-                        p1 = p1.add(planeSum(base + L, tq));
-                        p2 = p2.add(planeSum(base + 2L * L, tq));
-                        p3 = p3.add(planeSum(base + 3L * L, tq));
-                    }
-                }
-                FloatVector sum = p0.add(p1.mul(c[1])).add(p2.mul(c[2])).add(p3.mul(c[3]));
-                if (np == 6) {
-                    sum = sum.add(p4.mul(c[4])).add(p5.mul(c[5]));
+                    sum = acc.mul(c[b]).add(sum);
                 }
                 out = sum.fma(FloatVector.fromArray(F, scales, (rb * groups + gi) * L), out);
             }
