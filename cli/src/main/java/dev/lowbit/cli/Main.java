@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
             SimCommand.class,
             KvEvalCommand.class,
             KvGenCommand.class,
+            WeightsEvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

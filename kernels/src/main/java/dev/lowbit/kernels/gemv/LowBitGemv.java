@@ -21,10 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code TERNARY2}, {@code INT2}; groups along the input dimension).
  *
  * <h2>Method</h2>
- * Codes are widened from bytes to int lanes and mapped to their unscaled value with a 16-entry
- * table held in one int vector ({@code selectFrom} → {@code vpermd}; two or four vectors with
- * blends on narrower species): the group's datatype for BitMoD, {0, +1, −1, 0} for TERNARY2;
- * INT2 codes are their own value q. Each group is accumulated unscaled in float lanes and scaled
+ * Codes are widened from bytes to int lanes and mapped to their unscaled float value with a
+ * 16-entry table of float bit patterns held in one int vector ({@code selectFrom} → {@code vpermd};
+ * two or four vectors with blends on narrower species): the group's datatype for BitMoD,
+ * {0, +1, −1, 0} for TERNARY2, q itself for INT2. Each group is accumulated unscaled in float lanes and scaled
  * once: y += scale·Σ u·x (+ min·Σx for INT2, Σx per group computed once per call).
  *
  * <p>Activations are copied once per call into a scratch vector x' padded with zeros to whole
@@ -49,11 +49,15 @@ public final class LowBitGemv implements RowPool.RowTask {
     private static final int PARTS = P / L;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Unscaled value tables, 16 ints per table: BITMOD3 ids 0..3, BITMOD4 ids 0..3, TERNARY2. */
+    /**
+     * Unscaled value tables as float bit patterns (so a lane permute yields floats, no
+     * conversion), 16 entries each: BITMOD3 ids 0..3, BITMOD4 ids 0..3, TERNARY2, INT2.
+     */
     private static final int[] TABLES = buildTables();
     private static final int T3 = 0;
     private static final int T4 = 4 * 16;
     private static final int TT = 8 * 16;
+    private static final int TI = 9 * 16;
 
     private final QuantizedTensor w;
     private final PackedFormat format;
@@ -199,8 +203,8 @@ public final class LowBitGemv implements RowPool.RowTask {
                         ByteVector b = ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN);
                         for (int p = 0; p < PARTS; p++) {
                             IntVector v = widen(b, p);
-                            FloatVector lo = lookup(v.and(15), tab).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-                            FloatVector hi = lookup(v.lanewise(VectorOperators.ASHR, 4).and(15), tab).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+                            FloatVector lo = lookup(v.and(15), tab).reinterpretAsFloats();
+                            FloatVector hi = lookup(v.lanewise(VectorOperators.ASHR, 4).and(15), tab).reinterpretAsFloats();
                             a0 = lo.fma(FloatVector.fromArray(F, xp, xbase + j + p * L), a0);
                             a1 = hi.fma(FloatVector.fromArray(F, xp, xbase + 64 + j + p * L), a1);
                         }
@@ -236,7 +240,7 @@ public final class LowBitGemv implements RowPool.RowTask {
                             for (int kk = 0; kk < 4; kk++) {
                                 IntVector idx = v2.lanewise(VectorOperators.ASHR, 2 * kk).and(3)
                                         .or(vh.lanewise(VectorOperators.ASHR, 2 * kk).and(4));
-                                FloatVector wv = lookup(idx, tab).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+                                FloatVector wv = lookup(idx, tab).reinterpretAsFloats();
                                 FloatVector xv = FloatVector.fromArray(F, xp, xbase + 32 * kk + j + p * L);
                                 if ((kk & 1) == 0) {
                                     a0 = wv.fma(xv, a0);
@@ -277,7 +281,7 @@ public final class LowBitGemv implements RowPool.RowTask {
                         IntVector v = widen(b, p);
                         for (int kk = 0; kk < 4; kk++) {
                             IntVector q = v.lanewise(VectorOperators.ASHR, 2 * kk).and(3);
-                            FloatVector wv = (ternary ? lookup(q, TT) : q).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+                            FloatVector wv = lookup(q, ternary ? TT : TI).reinterpretAsFloats();
                             FloatVector xv = FloatVector.fromArray(F, xp, xb + kk * P + p * L);
                             if ((kk & 1) == 0) {
                                 a0 = wv.fma(xv, a0);
@@ -294,20 +298,21 @@ public final class LowBitGemv implements RowPool.RowTask {
     }
 
     private static int[] buildTables() {
-        int[] t = new int[9 * 16];
-        for (int id = 0; id < 4; id++) {
-            BitModType b3 = BitModType.BITMOD3_CANDIDATES[id];
-            BitModType b4 = BitModType.BITMOD4_CANDIDATES[id];
-            for (int c = 0; c < 16; c++) {
-                t[T3 + id * 16 + c] = c < 8 ? b3.value(c) : 0;
-                t[T4 + id * 16 + c] = b4.value(c);
-            }
-        }
+        int[] t = new int[10 * 16];
         int[] tern = {0, 1, -1, 0};
         for (int c = 0; c < 16; c++) {
-            t[TT + c] = tern[c & 3];
+            for (int id = 0; id < 4; id++) {
+                t[T3 + id * 16 + c] = bits(c < 8 ? BitModType.BITMOD3_CANDIDATES[id].value(c) : 0);
+                t[T4 + id * 16 + c] = bits(BitModType.BITMOD4_CANDIDATES[id].value(c));
+            }
+            t[TT + c] = bits(tern[c & 3]);
+            t[TI + c] = bits(c & 3);
         }
         return t;
+    }
+
+    private static int bits(int v) {
+        return Float.floatToRawIntBits(v);
     }
 
     /** For tests: the codec of this kernel's format. */

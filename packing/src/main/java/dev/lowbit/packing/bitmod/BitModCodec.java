@@ -23,8 +23,10 @@ import java.nio.ByteOrder;
  *       element r are bits {@code 2·(r / 32)}, {@code 2·(r / 32) + 1} of byte {@code r % 32}; its
  *       high code bit (the sign bit) is bit {@code r / 16} of byte {@code 32 + r % 16}.</li>
  * </ul>
- * A group takes {@code G/128} units ({@code codeBytes(128)} = 64 / 48 bytes). Elements past the
- * group's length (a short last group) have code 0, value 0.
+ * A group takes {@code ⌈G/128⌉} units ({@code codeBytes(128)} = 64 / 48 bytes). Elements past the
+ * group's length (a short last group, or a G that is not a multiple of 128) have code 0, value 0.
+ * G should be a multiple of 128 (BitMoD uses 128; the SIMD kernels need it): any other G works
+ * but pays for whole units, which the honest bits show (G = 32: 16.5 bits a weight).
  *
  * <h2>Metadata</h2>
  * 2 bytes per group, one little-endian u16: bits 0–13 the scale as E5M9 ({@link BitModScale}:
@@ -75,16 +77,11 @@ public final class BitModCodec implements GroupCodec {
     }
 
     @Override
-    public boolean acceptsGroupSize(int groupSize) {
-        return groupSize > 0 && groupSize % UNIT == 0;
-    }
-
-    @Override
     public int codeBytes(int groupSize) {
-        if (!acceptsGroupSize(groupSize)) {
-            throw new IllegalArgumentException("group size: BITMOD" + bits + " expects a positive multiple of 128, found " + groupSize);
+        if (groupSize <= 0) {
+            throw new IllegalArgumentException("group size: expected > 0, found " + groupSize);
         }
-        return groupSize / UNIT * unitBytes();
+        return (groupSize + UNIT - 1) / UNIT * unitBytes();
     }
 
     @Override
