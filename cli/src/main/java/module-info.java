@@ -4,6 +4,7 @@ module dev.lowbit.cli {
     requires dev.lowbit.kernels;
     requires dev.lowbit.accelsim;
     requires info.picocli;
+    requires dev.lowbit.jmh;
 
     opens dev.lowbit.cli to info.picocli;
 }
