@@ -16,7 +16,12 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             QuantizeCommand.class,
             InspectCommand.class,
+<<<<<<< HEAD
             BenchCommand.class,
+=======
+            KvEvalCommand.class,
+            KvGenCommand.class,
+>>>>>>> vidkv
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
