@@ -16,12 +16,9 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             QuantizeCommand.class,
             InspectCommand.class,
-<<<<<<< HEAD
-            BenchCommand.class,
-=======
             KvEvalCommand.class,
             KvGenCommand.class,
->>>>>>> vidkv
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

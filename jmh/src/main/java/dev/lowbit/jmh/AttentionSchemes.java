@@ -5,7 +5,10 @@ import dev.lowbit.kernels.attention.DecodeAttention;
 import dev.lowbit.kernels.attention.DenseAttention;
 import dev.lowbit.kernels.attention.DenseKvCache;
 import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.attention.ScalarAttention;
+import dev.lowbit.kernels.kv.KvScheme;
+import dev.lowbit.kernels.kv.QuantizedKvCache;
 import dev.lowbit.packing.DType;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
@@ -13,8 +16,8 @@ import java.util.SplittableRandom;
 /**
  * Builds the decode-attention kernel of each benchmarked scheme over a synthetic cache of
  * {@code tokens} tokens (Gaussian keys with a few large-gain channels, Gaussian values; seeded).
- * Names are the CSV {@code benchmark} column: scalar, fp32, fp16 (kivi2 and vidkv once the
- * quantized cache is in).
+ * Names are the CSV {@code benchmark} column: scalar (reference), fp32, fp16 (SIMD over a dense
+ * cache), kivi2, vidkv (fused kernel over a {@link QuantizedKvCache} with G = 32, R = 128).
  */
 public final class AttentionSchemes {
     private AttentionSchemes() {}
@@ -63,15 +66,16 @@ public final class AttentionSchemes {
             case "scalar" -> new ScalarAttention(dense(s, tokens, DType.F32, arena, seed));
             case "fp32" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool);
             case "fp16" -> new DenseAttention(dense(s, tokens, DType.F16, arena, seed), pool);
+            case "kivi2", "vidkv" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme
-                    + "'; expected one of scalar, fp32, fp16");
+                    + "'; expected one of scalar, fp32, fp16, kivi2, vidkv");
         };
     }
 
     /** Whether {@code scheme} can be built in this build. */
     public static boolean available(String scheme) {
         return switch (scheme) {
-            case "scalar", "fp32", "fp16" -> true;
+            case "scalar", "fp32", "fp16", "kivi2", "vidkv" -> true;
             default -> false;
         };
     }
@@ -82,8 +86,55 @@ public final class AttentionSchemes {
         return switch (scheme) {
             case "scalar", "fp32" -> elems * 4;
             case "fp16" -> elems * 2;
+            case "kivi2", "vidkv" -> quantizedBytes(KvScheme.parse(scheme), s, tokens);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme + "'");
         };
+    }
+
+    /** Default cache geometry of the benchmarks: G = 32, R = 128 (the VidKV / KIVI defaults). */
+    public static final int GROUP = 32;
+    public static final int RESIDUAL = 128;
+
+    /**
+     * Packed codes + metadata + FP32 residual bytes of a {@code tokens}-token cache, from the
+     * codecs' sizes and the cache's quantization rule (blocks = max(0, floor((T − R)/G))),
+     * without building it; equals {@code KvCacheSnapshot} payload + metadata + residual bytes
+     * for caches without salient tokens.
+     */
+    static long quantizedBytes(KvScheme scheme, AttentionShape s, int tokens) {
+        int d = s.headDim();
+        int calibTokens = RESIDUAL + GROUP;
+        var kc = scheme.keyCodec(0, GROUP, d, new float[calibTokens * d], calibTokens);
+        var vc = scheme.valueCodec(GROUP, d);
+        long blocks = Math.max(0, (tokens - RESIDUAL) / GROUP);
+        long perHead = blocks * (kc.codeBytes() + kc.metaBytes() + vc.codeBytes() + vc.metaBytes())
+                + (blocks > 0 ? scheme.headMetadataBytes(d) : 0)
+                + (tokens - blocks * GROUP) * d * 8L;
+        return perHead * s.kvHeads();
+    }
+
+    static QuantizedKvCache quantized(String scheme, AttentionShape s, int tokens, Arena arena, long seed) {
+        QuantizedKvCache c = QuantizedKvCache.builder(s.kvHeads(), s.headDim()).scheme(KvScheme.parse(scheme))
+                .groupSize(GROUP).residual(RESIDUAL).blocksPerChunk(256).build(arena);
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 256; // append in batches of [kvHeads][n][d]
+        float[] k = new float[s.kvHeads() * s.headDim()];
+        float[] v = new float[k.length];
+        float[] kb = new float[s.kvHeads() * n * s.headDim()];
+        float[] vb = new float[kb.length];
+        int d = s.headDim();
+        for (int t0 = 0; t0 < tokens; t0 += n) {
+            int m = Math.min(n, tokens - t0);
+            for (int t = 0; t < m; t++) {
+                token(r, s, k, v);
+                for (int h = 0; h < s.kvHeads(); h++) {
+                    System.arraycopy(k, h * d, kb, (h * m + t) * d, d);
+                    System.arraycopy(v, h * d, vb, (h * m + t) * d, d);
+                }
+            }
+            c.append(java.util.Arrays.copyOf(kb, s.kvHeads() * m * d), java.util.Arrays.copyOf(vb, s.kvHeads() * m * d), m);
+        }
+        return c;
     }
 
     static DenseKvCache dense(AttentionShape s, int tokens, DType type, Arena arena, long seed) {
