@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             KvEvalCommand.class,
             KvGenCommand.class,
             WeightsEvalCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
