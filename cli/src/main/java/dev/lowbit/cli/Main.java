@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             QuantizeCommand.class,
             InspectCommand.class,
+            FuzzCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
