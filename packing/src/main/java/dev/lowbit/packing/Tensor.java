@@ -124,6 +124,9 @@ public final class Tensor {
 
     /** True when the elements are laid out row-major without gaps. */
     public boolean isContiguous() {
+        if (elementCount() == 0) {
+            return true; // no elements, nothing out of place (strides of an empty shape are arbitrary)
+        }
         long s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != s) {
