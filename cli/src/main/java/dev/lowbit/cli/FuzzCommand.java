@@ -76,7 +76,7 @@ final class FuzzCommand implements Callable<Integer> {
                 findings.add(name);
                 System.out.printf("lowbit fuzz: %s FAILED (Maven exit %d): a crashing input, if any, was saved under "
                         + "property-tests/src/test/resources/dev/lowbit/propertytests/reliability/%sInputs/%n",
-                        name, rc, TARGETS.get(name).replace('#', '/'));
+                        name, rc, TARGETS.get(name).replace("#", "Inputs/"));
             } else {
                 System.out.printf("lowbit fuzz: %s: no finding in %d s%n", name, seconds);
             }
