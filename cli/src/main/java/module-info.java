@@ -4,6 +4,8 @@ module dev.lowbit.cli {
     requires dev.lowbit.kernels;
     requires dev.lowbit.accelsim;
     requires info.picocli;
+    requires org.knowm.xchart;
+    requires java.desktop;
 
     opens dev.lowbit.cli to info.picocli;
 }

@@ -4,4 +4,8 @@ module dev.lowbit.kernels {
     requires jdk.incubator.vector;
 
     exports dev.lowbit.kernels;
+    exports dev.lowbit.kernels.gemv;
+    exports dev.lowbit.kernels.kv;
+    exports dev.lowbit.kernels.decode;
+    exports dev.lowbit.kernels.attention;
 }

@@ -6,4 +6,6 @@ module dev.lowbit.packing {
     exports dev.lowbit.packing;
     exports dev.lowbit.packing.format;
     exports dev.lowbit.packing.io;
+    exports dev.lowbit.packing.bitmod;
+    exports dev.lowbit.packing.kv;
 }

@@ -16,6 +16,10 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             QuantizeCommand.class,
             InspectCommand.class,
+            SimCommand.class,
+            KvEvalCommand.class,
+            KvGenCommand.class,
+            WeightsEvalCommand.class,
             FuzzCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -125,7 +125,7 @@ public final class Tensor {
     /** True when the elements are laid out row-major without gaps. */
     public boolean isContiguous() {
         if (elementCount() == 0) {
-            return true; // no elements, nothing out of place (strides of an empty shape are arbitrary)
+            return true;
         }
         long s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {

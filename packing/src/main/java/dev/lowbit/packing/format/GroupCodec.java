@@ -20,6 +20,11 @@ public interface GroupCodec {
 
     PackedFormat format();
 
+    /** Whether this format can store groups of {@code groupSize} elements (BitMoD needs multiples of 128). */
+    default boolean acceptsGroupSize(int groupSize) {
+        return groupSize > 0;
+    }
+
     /** Code bytes of one group of {@code groupSize} elements (a tail group takes the same). */
     int codeBytes(int groupSize);
 

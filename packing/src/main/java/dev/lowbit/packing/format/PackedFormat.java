@@ -13,7 +13,11 @@ public enum PackedFormat {
     /** 1.58-bit trits, five per byte (3^5 = 243 ≤ 256): 1.6 bits. See {@link TernaryB3Codec}. */
     TERNARY_B3(3, 1.6, new TernaryB3Codec()),
     /** 2-bit asymmetric, value = min + q·step, q in 0..3. See {@link Int2Codec}. */
-    INT2(4, 2.0, new Int2Codec());
+    INT2(4, 2.0, new Int2Codec()),
+    /** BitMoD 3-bit: per-group datatype (2-bit id) + E5M9 scale, G = 128. See {@link dev.lowbit.packing.bitmod.BitModCodec}. */
+    BITMOD3(5, 3.0, new dev.lowbit.packing.bitmod.BitModCodec(3)),
+    /** BitMoD 4-bit: per-group datatype (2-bit id) + E5M9 scale, G = 128. See {@link dev.lowbit.packing.bitmod.BitModCodec}. */
+    BITMOD4(6, 4.0, new dev.lowbit.packing.bitmod.BitModCodec(4));
 
     private final int id;
     private final double payloadBits;

@@ -215,7 +215,7 @@ final class FuzzTargets {
             }
             QuantizedTensor q;
             try {
-                q = QuantizedTensor.quantize(t, f, axis, g, arena);
+                q = QuantizedTensor.quantize(t, f, axis, Groups.fit(f, g), arena);
             } catch (IllegalArgumentException e) {
                 requireOneLine(e);
                 if (allowed && g > 0 && g <= QuantizedTensor.MAX_GROUP_SIZE) {

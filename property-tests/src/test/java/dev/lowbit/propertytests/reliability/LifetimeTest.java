@@ -70,13 +70,13 @@ class LifetimeTest {
         for (PackedFormat f : PackedFormat.values()) {
             Arena arena = Arena.ofConfined();
             Tensor src = random(arena, 40, 6, 2);
-            QuantizedTensor q = QuantizedTensor.quantize(src, f, GroupAxis.CHANNEL, 32, arena);
+            QuantizedTensor q = QuantizedTensor.quantize(src, f, GroupAxis.CHANNEL, Groups.fit(f, 32), arena);
             arena.close();
             assertClosed(() -> q.get(3, 4));
             assertClosed(q::validate);
             try (Arena other = Arena.ofConfined()) {
                 assertClosed(() -> q.dequantize(other));
-                assertClosed(() -> QuantizedTensor.quantize(src, f, GroupAxis.TOKEN, 4, other));
+                assertClosed(() -> QuantizedTensor.quantize(src, f, GroupAxis.TOKEN, Groups.fit(f, 4), other));
             }
             Path out = dir.resolve(f + ".lbp");
             assertClosed(() -> PackedFile.write(q, out));

@@ -56,7 +56,7 @@ class NonFiniteInputProperties {
             // F16 storage rounds 65504.004 down to 65504 (a valid input): only test what is stored.
             Assume.that(!Float.isFinite(stored) || Math.abs(stored) > 65504f);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> QuantizedTensor.quantize(t, format, axis, groupSize, arena));
+                    () -> QuantizedTensor.quantize(t, format, axis, Groups.fit(format, groupSize), arena));
             assertTrue(Groups.oneLine(e.getMessage()), e.getMessage());
             // F16 storage turns out-of-range floats into ±Inf: the message names the stored value.
             assertTrue(e.getMessage().contains("(" + br + ", " + bc + ")"), "message must name the element: " + e.getMessage());
@@ -90,7 +90,7 @@ class NonFiniteInputProperties {
                     t.set(v, r, c);
                 }
             }
-            QuantizedTensor q = QuantizedTensor.quantize(t, format, axis, groupSize, arena);
+            QuantizedTensor q = QuantizedTensor.quantize(t, format, axis, Groups.fit(format, groupSize), arena);
             q.validate();
             Tensor d = q.dequantize(arena);
             assertNull(Groups.firstBoundViolation(q, t, d));
@@ -107,7 +107,7 @@ class NonFiniteInputProperties {
             for (long i = 0; i < t.elementCount(); i++) {
                 t.setFlat(i, edge[rnd.nextInt(edge.length)]);
             }
-            QuantizedTensor q = QuantizedTensor.quantize(t, format, axis, groupSize, arena);
+            QuantizedTensor q = QuantizedTensor.quantize(t, format, axis, Groups.fit(format, groupSize), arena);
             q.validate();
             assertNull(Groups.firstBoundViolation(q, t, q.dequantize(arena)));
         }
@@ -119,7 +119,7 @@ class NonFiniteInputProperties {
             Tensor t = Tensor.of(arena, new float[] {1, 2, 3, Float.NaN, 5, 6}, 2, 3);
             for (PackedFormat f : PackedFormat.values()) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> QuantizedTensor.quantize(t, f, GroupAxis.TOKEN, 32, arena));
+                        () -> QuantizedTensor.quantize(t, f, GroupAxis.TOKEN, Groups.fit(f, 32), arena));
                 assertEquals(true, e.getMessage().startsWith("element (1, 0) is NaN"), f + ": " + e.getMessage());
             }
         }

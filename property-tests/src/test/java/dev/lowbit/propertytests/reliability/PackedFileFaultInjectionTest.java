@@ -37,7 +37,7 @@ class PackedFileFaultInjectionTest {
         Path p = dir.resolve("valid-" + f + "-" + axis + ".lbp");
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = LifetimeTest.random(arena, rows, cols, seed);
-            PackedFile.write(QuantizedTensor.quantize(t, f, axis, g, arena), p);
+            PackedFile.write(QuantizedTensor.quantize(t, f, axis, Groups.fit(f, g), arena), p);
         }
         byte[] b = Files.readAllBytes(p);
         Files.delete(p);

@@ -44,7 +44,7 @@ class SeedCorpusWriterTest {
                         Tensor t = LifetimeTest.random(arena, s[0], s[1], rnd.nextLong());
                         String name = f.name().toLowerCase() + "-" + a.name().toLowerCase() + "-" + s[0] + "x" + s[1] + "-g" + s[2];
                         Path p = pf.resolve(name);
-                        PackedFile.write(QuantizedTensor.quantize(t, f, a, s[2], arena), p);
+                        PackedFile.write(QuantizedTensor.quantize(t, f, a, Groups.fit(f, s[2]), arena), p);
                         Files.copy(p, pfc.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     }
                 }

@@ -1,0 +1,127 @@
+package dev.lowbit.kernels.attention;
+
+import java.util.Arrays;
+
+/**
+ * The parallel frame every SIMD attention kernel shares: the tokens of each KV head are cut into
+ * chunks of {@link #CHUNK} tokens; unit {@code u = kvHead · chunks + chunk} runs an online
+ * softmax over its chunk for all the query heads of that KV head into its own partial slot
+ * (running max m, sum l, unnormalised output acc). The partials are then merged per query head
+ * in chunk order.
+ *
+ * <p>Chunk size is fixed (not derived from the thread count), units write disjoint slots and the
+ * merge order is fixed, so the arithmetic is the same for any number of threads. (The last bits
+ * can still differ between JIT tiers: the interpreter and C2 may order {@code reduceLanes(ADD)}
+ * and {@code EXP} differently; the properties bound every result against exact attention.)
+ * Allocation-free per call once built.
+ */
+public abstract class SplitAttention implements DecodeAttention, KernelPool.Task {
+    /** Tokens per work unit: a multiple of every block size (32) the caches use. */
+    public static final int CHUNK = 1024;
+
+    protected final AttentionShape shape;
+    protected final int groupSize;
+    protected final int headDim;
+    private final KernelPool pool;
+    /** The query scaled by 1/sqrt(d), {@code [queryHeads][headDim]}. */
+    protected final float[] qs;
+    /** Partial state per (unit, head of the group): slot {@code unit · groupSize + h}. */
+    protected final float[] partM;
+    protected final float[] partL;
+    /** {@code partAcc[slot · headDim + i]}. */
+    protected final float[] partAcc;
+    private int chunks;
+    private int tokens;
+
+    protected SplitAttention(AttentionShape shape, int maxTokens, KernelPool pool) {
+        this.shape = shape;
+        this.groupSize = shape.groupSize();
+        this.headDim = shape.headDim();
+        this.pool = java.util.Objects.requireNonNull(pool, "pool");
+        int maxUnits = shape.kvHeads() * Math.max(1, (maxTokens + CHUNK - 1) / CHUNK);
+        this.qs = new float[shape.queryHeads() * headDim];
+        this.partM = new float[maxUnits * groupSize];
+        this.partL = new float[maxUnits * groupSize];
+        this.partAcc = new float[maxUnits * groupSize * headDim];
+    }
+
+    @Override
+    public final AttentionShape shape() {
+        return shape;
+    }
+
+    /** Tokens currently cached. */
+    protected abstract int tokens();
+
+    /** Turns the query into the form the kernel scores with (default: scaled by 1/sqrt(d) into {@link #qs}). */
+    protected void prepareQuery(float[] q) {
+        float s = shape.scale();
+        for (int i = 0; i < q.length; i++) {
+            qs[i] = q[i] * s;
+        }
+    }
+
+    /**
+     * Runs the online softmax of query heads {@code kvHead·groupSize ..} over tokens
+     * {@code [t0, t1)} into partial slots {@code slot .. slot+groupSize-1}, which start as
+     * m = −∞, l = 0, acc = 0.
+     */
+    protected abstract void attendChunk(int kvHead, int t0, int t1, int worker, int slot);
+
+    @Override
+    public final void attend(float[] q, float[] out) {
+        shape.checkQueryArray("q", q);
+        shape.checkQueryArray("out", out);
+        int t = tokens();
+        if (t == 0) {
+            throw new IllegalStateException("the KV cache is empty: no token to attend to");
+        }
+        prepareQuery(q);
+        tokens = t;
+        chunks = (t + CHUNK - 1) / CHUNK;
+        if ((long) chunks * shape.kvHeads() * groupSize > partM.length) {
+            throw new IllegalStateException("cache holds " + t + " tokens, more than this kernel was sized for");
+        }
+        pool.run(this, shape.kvHeads() * chunks);
+        merge(out);
+    }
+
+    @Override
+    public final void run(int unit, int worker) {
+        int kvHead = unit / chunks;
+        int c = unit % chunks;
+        int slot = unit * groupSize;
+        Arrays.fill(partM, slot, slot + groupSize, Float.NEGATIVE_INFINITY);
+        Arrays.fill(partL, slot, slot + groupSize, 0f);
+        Arrays.fill(partAcc, slot * headDim, (slot + groupSize) * headDim, 0f);
+        int t0 = c * CHUNK;
+        attendChunk(kvHead, t0, Math.min(tokens, t0 + CHUNK), worker, slot);
+    }
+
+    /** Merges the chunk partials of every query head, in chunk order. */
+    private void merge(float[] out) {
+        int d = headDim;
+        for (int qh = 0; qh < shape.queryHeads(); qh++) {
+            int kvHead = qh / groupSize;
+            int h = qh % groupSize;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < chunks; c++) {
+                m = Math.max(m, partM[(kvHead * chunks + c) * groupSize + h]);
+            }
+            float l = 0;
+            Arrays.fill(out, qh * d, qh * d + d, 0f);
+            for (int c = 0; c < chunks; c++) {
+                int slot = (kvHead * chunks + c) * groupSize + h;
+                float w = (float) Math.exp(partM[slot] - m);
+                l += partL[slot] * w;
+                for (int i = 0; i < d; i++) {
+                    out[qh * d + i] += partAcc[slot * d + i] * w;
+                }
+            }
+            float inv = 1 / l;
+            for (int i = 0; i < d; i++) {
+                out[qh * d + i] *= inv;
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Bulk decode of packed groups into float tiles: the codec reference and the Vector API kernel. */
+package dev.lowbit.kernels.decode;

@@ -1,0 +1,322 @@
+package dev.lowbit.kernels.gemv;
+
+import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.packing.bitmod.BitModCodec;
+import dev.lowbit.packing.bitmod.BitModType;
+import dev.lowbit.packing.format.GroupCodec;
+import dev.lowbit.packing.format.PackedFormat;
+import dev.lowbit.packing.format.QuantizedTensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD table-lookup GEMV y = W·x straight from packed weights ({@code BITMOD3}, {@code BITMOD4},
+ * {@code TERNARY2}, {@code INT2}; groups along the input dimension).
+ *
+ * <h2>Method</h2>
+ * Codes are widened from bytes to int lanes and mapped to their unscaled float value with a
+ * 16-entry table of float bit patterns held in one int vector ({@code selectFrom} → {@code vpermd};
+ * two or four vectors with blends on narrower species): the group's datatype for BitMoD,
+ * {0, +1, −1, 0} for TERNARY2, q itself for INT2. Each group is accumulated unscaled in float lanes and scaled
+ * once: y += scale·Σ u·x (+ min·Σx for INT2, Σx per group computed once per call).
+ *
+ * <p>Activations are copied once per call into a scratch vector x' padded with zeros to whole
+ * groups (so short last groups need no special case: their padding codes are 0 and meet x' = 0)
+ * and, for the 2-bit layouts whose four codes share a byte, permuted into code order: within each
+ * block of 4·P elements (P = bytes per load), x'[4j' + k·P + l] = x[4(j' + l) + k] for byte
+ * j' of the block, lane l and bit pair k. The BitMoD layouts already put consecutive elements in
+ * lanes and need no permutation.
+ *
+ * <p>A kernel instance holds that scratch: it is allocation-free per call but not thread-safe
+ * (rows are split over a {@link RowPool} inside one call; the weights must then live in a shared,
+ * global or automatic arena, not a confined one). Formats or group sizes without a SIMD
+ * path ({@link #hasSimdPath}) use the scalar reference.
+ */
+public final class LowBitGemv implements RowPool.RowTask {
+    private static final VectorSpecies<Float> F = VectorShapes.F;
+    private static final VectorSpecies<Integer> I = VectorShapes.I;
+    private static final int L = F.length();
+    /** Bytes per code load: L, but at least 8 (the narrowest byte vector is 64-bit). */
+    private static final int P = Math.max(L, 8);
+    private static final VectorSpecies<Byte> BP = VectorSpecies.of(byte.class, VectorShape.forBitSize(P * 8));
+    private static final int PARTS = P / L;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Unscaled value tables as float bit patterns (so a lane permute yields floats, no
+     * conversion), 16 entries each: BITMOD3 ids 0..3, BITMOD4 ids 0..3, TERNARY2, INT2.
+     */
+    private static final int[] TABLES = buildTables();
+    private static final int T3 = 0;
+    private static final int T4 = 4 * 16;
+    private static final int TT = 8 * 16;
+    private static final int TI = 9 * 16;
+
+    private final QuantizedTensor w;
+    private final PackedFormat format;
+    private final MemorySegment codes;
+    private final MemorySegment meta;
+    private final int rows;
+    private final int cols;
+    private final int g;
+    private final int groupsPerRow;
+    private final int codeBytes;
+    private final boolean simd;
+    private final float[] xp;
+    private final float[] xsum;
+    private float[] y;
+
+    /** A kernel over {@code w}, which must be grouped along cols ({@code GroupAxis.TOKEN}). */
+    public LowBitGemv(QuantizedTensor w) {
+        GemvReference.checkShapes(w, new float[(int) w.cols()], new float[(int) w.rows()]);
+        this.w = w;
+        this.format = w.format();
+        this.codes = w.codes();
+        this.meta = w.meta();
+        this.rows = Math.toIntExact(w.rows());
+        this.cols = Math.toIntExact(w.cols());
+        this.g = w.groupSize();
+        this.groupsPerRow = (cols + g - 1) / g;
+        this.codeBytes = format.codec().codeBytes(g);
+        this.simd = hasSimdPath(format, g);
+        this.xp = new float[Math.toIntExact((long) groupsPerRow * g)];
+        this.xsum = new float[groupsPerRow];
+    }
+
+    /** True when {@code format} at group size {@code g} has a SIMD path on this species. */
+    public static boolean hasSimdPath(PackedFormat format, int g) {
+        return switch (format) {
+            case BITMOD3, BITMOD4 -> g % BitModCodec.UNIT == 0;
+            case TERNARY2, INT2 -> g % (4 * P) == 0;
+            default -> false;
+        };
+    }
+
+    public QuantizedTensor weights() {
+        return w;
+    }
+
+    /** Bytes of packed weights (codes + metadata) one multiply reads. */
+    public long weightBytes() {
+        return w.payloadBytes() + w.metadataBytes();
+    }
+
+    /** y = W·x on the calling thread. */
+    public void multiply(float[] x, float[] y) {
+        prepare(x, y);
+        if (simd) {
+            rows(0, rows);
+        } else {
+            GemvReference.gemv(w, x, y);
+        }
+    }
+
+    /** y = W·x with rows split over {@code pool}; the result does not depend on the pool size. */
+    public void multiply(float[] x, float[] y, RowPool pool) {
+        prepare(x, y);
+        if (simd) {
+            pool.run(rows, 4, this);
+        } else {
+            GemvReference.gemv(w, x, y);
+        }
+    }
+
+    private void prepare(float[] x, float[] y) {
+        GemvReference.checkShapes(w, x, y);
+        this.y = y;
+        if (!simd) {
+            return;
+        }
+        java.util.Arrays.fill(xp, cols, xp.length, 0f);
+        if (format == PackedFormat.TERNARY2 || format == PackedFormat.INT2) {
+            // code order: block of 4P elements, x'[4j + kP + l] = x[4(j + l) + k]
+            for (int b0 = 0; b0 < xp.length; b0 += 4 * P) {
+                for (int j = 0; j < P; j++) {
+                    for (int k = 0; k < 4; k++) {
+                        int e = b0 + 4 * j + k;
+                        xp[b0 + k * P + j] = e < cols ? x[e] : 0f;
+                    }
+                }
+            }
+            for (int gi = 0; gi < groupsPerRow; gi++) {
+                float s = 0;
+                for (int i = gi * g; i < Math.min(cols, gi * g + g); i++) {
+                    s += x[i];
+                }
+                xsum[gi] = s;
+            }
+        } else {
+            System.arraycopy(x, 0, xp, 0, cols);
+        }
+    }
+
+    @Override
+    public void rows(int r0, int r1) {
+        switch (format) {
+            case BITMOD4 -> bitmod4(r0, r1);
+            case BITMOD3 -> bitmod3(r0, r1);
+            case TERNARY2 -> twoBit(r0, r1, true);
+            case INT2 -> twoBit(r0, r1, false);
+            default -> throw new IllegalStateException("no SIMD path for " + format);
+        }
+    }
+
+    /** The value of each lane's code {@code idx} (0..15) in the 16-entry table at {@code off}. */
+    private static IntVector lookup(IntVector idx, int off) {
+        if (L >= 16) {
+            return idx.selectFrom(IntVector.fromArray(I, TABLES, off));
+        } else if (L == 8) {
+            return idx.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 8));
+        }
+        IntVector i8 = idx.and(7);
+        IntVector lo = i8.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 4));
+        IntVector hi = i8.selectFrom(IntVector.fromArray(I, TABLES, off + 8), IntVector.fromArray(I, TABLES, off + 12));
+        return lo.blend(hi, idx.compare(VectorOperators.GE, 8));
+    }
+
+    private static IntVector widen(ByteVector b, int part) {
+        return (IntVector) b.convertShape(VectorOperators.B2I, I, part);
+    }
+
+    private void bitmod4(int r0, int r1) {
+        float[] xp = this.xp;
+        for (int r = r0; r < r1; r++) {
+            FloatVector acc = FloatVector.zero(F);
+            long k = (long) r * groupsPerRow;
+            for (int gi = 0; gi < groupsPerRow; gi++, k++) {
+                int m = meta.get(U16, k * 2);
+                int tab = T4 + ((m >>> 14) & 3) * 16;
+                float scale = Float.float16ToFloat((short) ((m & 0x3FFF) << 1));
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = FloatVector.zero(F);
+                long cbase = k * codeBytes;
+                int xbase = gi * g;
+                for (int u = 0; u < g; u += 128, cbase += 64, xbase += 128) {
+                    for (int j = 0; j < 64; j += P) {
+                        ByteVector b = ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN);
+                        for (int p = 0; p < PARTS; p++) {
+                            IntVector v = widen(b, p);
+                            FloatVector lo = lookup(v.and(15), tab).reinterpretAsFloats();
+                            FloatVector hi = lookup(v.lanewise(VectorOperators.ASHR, 4).and(15), tab).reinterpretAsFloats();
+                            a0 = lo.fma(FloatVector.fromArray(F, xp, xbase + j + p * L), a0);
+                            a1 = hi.fma(FloatVector.fromArray(F, xp, xbase + 64 + j + p * L), a1);
+                        }
+                    }
+                }
+                acc = a0.add(a1).fma(FloatVector.broadcast(F, scale), acc);
+            }
+            y[r] = acc.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private void bitmod3(int r0, int r1) {
+        float[] xp = this.xp;
+        for (int r = r0; r < r1; r++) {
+            FloatVector acc = FloatVector.zero(F);
+            long k = (long) r * groupsPerRow;
+            for (int gi = 0; gi < groupsPerRow; gi++, k++) {
+                int m = meta.get(U16, k * 2);
+                int tab = T3 + ((m >>> 14) & 3) * 16;
+                float scale = Float.float16ToFloat((short) ((m & 0x3FFF) << 1));
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = FloatVector.zero(F);
+                long cbase = k * codeBytes;
+                int xbase = gi * g;
+                for (int u = 0; u < g; u += 128, cbase += 48, xbase += 128) {
+                    for (int j = 0; j < 32; j += P) {
+                        ByteVector b2 = ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector bh = ByteVector.fromMemorySegment(BP, codes, cbase + 32 + (j & 15), ByteOrder.LITTLE_ENDIAN);
+                        for (int p = 0; p < PARTS; p++) {
+                            IntVector v2 = widen(b2, p);
+                            IntVector vh = widen(bh, p).lanewise(VectorOperators.LSHL, 2 - (j >>> 4));
+                            // element j + pL + l + 32k: low bits at 2k of v2, sign bit at (j/16 + 2k) of vh
+                            for (int kk = 0; kk < 4; kk++) {
+                                IntVector idx = v2.lanewise(VectorOperators.ASHR, 2 * kk).and(3)
+                                        .or(vh.lanewise(VectorOperators.ASHR, 2 * kk).and(4));
+                                FloatVector wv = lookup(idx, tab).reinterpretAsFloats();
+                                FloatVector xv = FloatVector.fromArray(F, xp, xbase + 32 * kk + j + p * L);
+                                if ((kk & 1) == 0) {
+                                    a0 = wv.fma(xv, a0);
+                                } else {
+                                    a1 = wv.fma(xv, a1);
+                                }
+                            }
+                        }
+                    }
+                }
+                acc = a0.add(a1).fma(FloatVector.broadcast(F, scale), acc);
+            }
+            y[r] = acc.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private void twoBit(int r0, int r1, boolean ternary) {
+        float[] xp = this.xp;
+        for (int r = r0; r < r1; r++) {
+            FloatVector acc = FloatVector.zero(F);
+            float off = 0;
+            long k = (long) r * groupsPerRow;
+            for (int gi = 0; gi < groupsPerRow; gi++, k++) {
+                float scale;
+                if (ternary) {
+                    scale = Float.float16ToFloat(meta.get(U16, k * 2));
+                } else {
+                    scale = Float.float16ToFloat(meta.get(U16, k * 4));
+                    off += Float.float16ToFloat(meta.get(U16, k * 4 + 2)) * xsum[gi];
+                }
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = FloatVector.zero(F);
+                long cbase = k * codeBytes;
+                for (int j = 0; j < codeBytes; j += P) {
+                    ByteVector b = ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN);
+                    int xb = gi * g + 4 * j;
+                    for (int p = 0; p < PARTS; p++) {
+                        IntVector v = widen(b, p);
+                        for (int kk = 0; kk < 4; kk++) {
+                            IntVector q = v.lanewise(VectorOperators.ASHR, 2 * kk).and(3);
+                            FloatVector wv = lookup(q, ternary ? TT : TI).reinterpretAsFloats();
+                            FloatVector xv = FloatVector.fromArray(F, xp, xb + kk * P + p * L);
+                            if ((kk & 1) == 0) {
+                                a0 = wv.fma(xv, a0);
+                            } else {
+                                a1 = wv.fma(xv, a1);
+                            }
+                        }
+                    }
+                }
+                acc = a0.add(a1).fma(FloatVector.broadcast(F, scale), acc);
+            }
+            y[r] = acc.reduceLanes(VectorOperators.ADD) + off;
+        }
+    }
+
+    private static int[] buildTables() {
+        int[] t = new int[10 * 16];
+        int[] tern = {0, 1, -1, 0};
+        for (int c = 0; c < 16; c++) {
+            for (int id = 0; id < 4; id++) {
+                t[T3 + id * 16 + c] = bits(c < 8 ? BitModType.BITMOD3_CANDIDATES[id].value(c) : 0);
+                t[T4 + id * 16 + c] = bits(BitModType.BITMOD4_CANDIDATES[id].value(c));
+            }
+            t[TT + c] = bits(tern[c & 3]);
+            t[TI + c] = bits(c & 3);
+        }
+        return t;
+    }
+
+    private static int bits(int v) {
+        return Float.floatToRawIntBits(v);
+    }
+
+    /** For tests: the codec of this kernel's format. */
+    GroupCodec codec() {
+        return format.codec();
+    }
+}

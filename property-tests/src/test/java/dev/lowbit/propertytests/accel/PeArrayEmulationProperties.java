@@ -1,0 +1,94 @@
+package dev.lowbit.propertytests.accel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lowbit.accelsim.array.BitModMatrix;
+import dev.lowbit.accelsim.array.Int8Activations;
+import dev.lowbit.accelsim.array.PeArrayEmulator;
+import dev.lowbit.accelsim.model.AcceleratorModel;
+import dev.lowbit.accelsim.model.ArrayShape;
+import dev.lowbit.accelsim.model.Designs;
+import dev.lowbit.accelsim.model.LatencyRule;
+import dev.lowbit.accelsim.model.LayerCost;
+import dev.lowbit.accelsim.pe.BitSerialPe;
+import dev.lowbit.accelsim.workload.LayerOp;
+import dev.lowbit.accelsim.workload.OpKind;
+import dev.lowbit.packing.bitmod.BitModQuantizer;
+import dev.lowbit.packing.bitmod.BitModType;
+import java.util.Random;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The cycle-level PE-array emulation (bit-accurate BitSerialPe in every PE) against the plain
+ * reference GEMM and the analytical model, over random small layers, arrays and group sizes.
+ */
+class PeArrayEmulationProperties {
+
+    private static float[] randomMatrix(Random r, int n, boolean extremes) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(12) - 6));
+            if (extremes && r.nextInt(16) == 0) {
+                x[i] = r.nextBoolean() ? 0f : (r.nextBoolean() ? 60000f : -60000f);
+            }
+        }
+        return x;
+    }
+
+    @Property(tries = 80)
+    void paperDatatypesMatchReferenceAndAnalyticalCycles(@ForAll @IntRange(min = 3, max = 4) int bits,
+            @ForAll @IntRange(min = 1, max = 70) int cout, @ForAll @IntRange(min = 1, max = 150) int cin,
+            @ForAll @IntRange(min = 1, max = 9) int tokens, @ForAll @IntRange(min = 1, max = 16) int h,
+            @ForAll @IntRange(min = 1, max = 8) int w, @ForAll @IntRange(min = 0, max = 3) int lanesLog,
+            @ForAll @IntRange(min = 0, max = 3) int groupMul, @ForAll boolean extremes, @ForAll long seed) {
+        int lanes = 1 << lanesLog;
+        int group = lanes * (1 << groupMul) * (lanes == 1 ? 3 : 1); // any multiple of the lanes, incl. odd ones for p = 1
+        Random r = new Random(seed);
+        BitModMatrix m = BitModMatrix.quantize(randomMatrix(r, cout * cin, extremes), cout, cin, group,
+                BitModQuantizer.forBits(bits));
+        Int8Activations x = Int8Activations.quantize(randomMatrix(r, tokens * cin, extremes), tokens, cin);
+        ArrayShape shape = new ArrayShape(h, w);
+        PeArrayEmulator.Result res = new PeArrayEmulator(shape, lanes).run(m, x);
+
+        assertArrayEquals(PeArrayEmulator.referenceGemm(m, x), res.out(), 0f);
+        var design = new dev.lowbit.accelsim.model.Design("bitmod", "BitMoD", true, lanes, shape, shape,
+                Designs.BITMOD.peEnergyPj(), Designs.BITMOD.peAreaUm2(), java.util.Map.of(), bits + 0.0625,
+                java.util.Map.of(), bits + 0.0625, "test");
+        LayerCost c = AcceleratorModel.layer(design, shape, new LayerOp("t", OpKind.LINEAR, cout, cin, tokens, 1),
+                bits + 0.0625);
+        assertEquals(c.computeCycles(), res.cycles());
+        assertEquals(c.tiles(), res.tiles());
+    }
+
+    @Property(tries = 60)
+    void anySingleDatatypeTakesItsPeCyclesPerWeight(@ForAll BitModType type,
+            @ForAll @IntRange(min = 1, max = 40) int cout, @ForAll @IntRange(min = 1, max = 100) int cin,
+            @ForAll @IntRange(min = 1, max = 5) int tokens, @ForAll @IntRange(min = 1, max = 8) int h,
+            @ForAll @IntRange(min = 1, max = 4) int w, @ForAll long seed) {
+        Random r = new Random(seed);
+        BitModMatrix m = BitModMatrix.quantize(randomMatrix(r, cout * cin, false), cout, cin, 8, new BitModQuantizer(type));
+        Int8Activations x = Int8Activations.quantize(randomMatrix(r, tokens * cin, false), tokens, cin);
+        PeArrayEmulator.Result res = new PeArrayEmulator(new ArrayShape(h, w), 4).run(m, x);
+        long tiles = AcceleratorModel.tiles(cout, cin, tokens, new ArrayShape(h, w), 4);
+        assertEquals(tiles * BitSerialPe.cyclesPerWeight(type), res.cycles());
+        assertArrayEquals(PeArrayEmulator.referenceGemm(m, x), res.out(), 0f);
+        // the analytical PE rule is exact for every type whose mantissa fits in b−1 bits, else the emulation is slower
+        int analytical = LatencyRule.PE.cycles(type.bits());
+        assertTrue(BitSerialPe.cyclesPerWeight(type) >= analytical);
+    }
+
+    @Example
+    void analyticalLatencyIsThePesForThePaperCandidates() {
+        for (BitModType t : BitModType.BITMOD3_CANDIDATES) {
+            assertEquals(BitSerialPe.cyclesPerWeight(t), AcceleratorModel.tileLatency(true, 3.0625));
+        }
+        for (BitModType t : BitModType.BITMOD4_CANDIDATES) {
+            assertEquals(BitSerialPe.cyclesPerWeight(t), AcceleratorModel.tileLatency(true, 4.0625));
+        }
+    }
+}

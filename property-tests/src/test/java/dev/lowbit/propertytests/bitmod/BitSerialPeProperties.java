@@ -1,0 +1,83 @@
+package dev.lowbit.propertytests.bitmod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lowbit.accelsim.pe.AlignedActivations;
+import dev.lowbit.accelsim.pe.BitSerialPe;
+import dev.lowbit.accelsim.pe.GroupResult;
+import dev.lowbit.accelsim.pe.UnifiedWeight;
+import dev.lowbit.packing.bitmod.BitModType;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The bit-serial PE equals the integer reference dot product bit-exactly and counts cycles. */
+class BitSerialPeProperties {
+
+    @Property(tries = 200)
+    void int8EqualsReferenceBitExactly(@ForAll BitModType type, @ForAll @IntRange(min = 1, max = 256) int len,
+                                       @ForAll @IntRange(min = 1, max = 8) int lanes, @ForAll long seed) {
+        Random r = new Random(seed);
+        byte[] codes = new byte[len];
+        byte[] acts = new byte[len];
+        int[] a = new int[len];
+        for (int i = 0; i < len; i++) {
+            codes[i] = (byte) r.nextInt(type.codeCount());
+            acts[i] = (byte) (r.nextInt(8) == 0 ? (r.nextBoolean() ? -128 : 127) : r.nextInt(256) - 128);
+            a[i] = acts[i];
+        }
+        BitSerialPe pe = new BitSerialPe(lanes);
+        GroupResult g = pe.dotInt8(type, codes, 0, acts, 0, len);
+        assertEquals(BitSerialPe.referenceDot(type, codes, 0, a, 0, len), g.accumulator());
+        assertEquals((long) ((len + lanes - 1) / lanes) * BitSerialPe.cyclesPerWeight(type), g.cycles());
+    }
+
+    @Property(tries = 200)
+    void fp16AlignedEqualsReferenceAndBoundsError(@ForAll BitModType type, @ForAll @IntRange(min = 1, max = 128) int len,
+                                                   @ForAll long seed) {
+        Random r = new Random(seed);
+        byte[] codes = new byte[len];
+        short[] h = new short[len];
+        double exact = 0;
+        double sumAbsW = 0;
+        for (int i = 0; i < len; i++) {
+            codes[i] = (byte) r.nextInt(type.codeCount());
+            float x = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(20) - 10));
+            if (r.nextInt(20) == 0) {
+                x = 0;
+            }
+            h[i] = Float.floatToFloat16(x);
+            exact += type.value(codes[i]) * (double) Float.float16ToFloat(h[i]);
+            sumAbsW += Math.abs(type.value(codes[i]));
+        }
+        AlignedActivations al = AlignedActivations.align(h, 0, len);
+        GroupResult g = new BitSerialPe(4).dotAligned(type, codes, 0, al);
+        assertEquals(BitSerialPe.referenceDot(type, codes, 0, al.values(), 0, len), g.accumulator());
+        // each aligned activation is within half a unit of the shared scale
+        double approx = Math.scalb((double) g.accumulator(), al.sharedExponent());
+        assertTrue(Math.abs(approx - exact) <= sumAbsW * Math.scalb(0.5, al.sharedExponent()),
+                "aligned dot " + approx + " vs exact " + exact);
+        for (int i = 0; i < len; i++) {
+            assertTrue(Math.abs(al.value(i) - Float.float16ToFloat(h[i])) <= Math.scalb(0.5, al.sharedExponent()));
+        }
+    }
+
+    @Test
+    void unifiedFormAndCycles() {
+        assertEquals(new UnifiedWeight(1, 3, 2), UnifiedWeight.of(BitModType.FP4, 7)); // 12 = 3·2^2
+        assertEquals(new UnifiedWeight(-1, 1, 4), UnifiedWeight.of(BitModType.FP4_SR_NEG, 8)); // −16
+        assertEquals(1, BitSerialPe.cyclesPerWeight(BitModType.FP3_SP_POS));
+        assertEquals(1, BitSerialPe.cyclesPerWeight(BitModType.FP3_SR_NEG));
+        assertEquals(2, BitSerialPe.cyclesPerWeight(BitModType.FP3_SM_POS));
+        assertEquals(2, BitSerialPe.cyclesPerWeight(BitModType.FP4_SP_POS));
+        assertEquals(2, BitSerialPe.cyclesPerWeight(BitModType.INT4));
+        for (BitModType t : BitModType.values()) {
+            for (int c = 0; c < t.codeCount(); c++) {
+                assertEquals(t.value(c), UnifiedWeight.of(t, c).value(), t + " code " + c);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.lowbit.propertytests.bitmod;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lowbit.kernels.gemv.Fp32Gemv;
+import dev.lowbit.kernels.gemv.GemvReference;
+import dev.lowbit.kernels.gemv.LowBitGemv;
+import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.packing.Tensor;
+import dev.lowbit.packing.format.GroupAxis;
+import dev.lowbit.packing.format.PackedFormat;
+import dev.lowbit.packing.format.QuantizedTensor;
+import java.lang.foreign.Arena;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIMD GEMV == scalar reference within {@link GemvReference#bound}, and the same bits on one or
+ * two threads. Shapes cover short last groups (cols not a multiple of G) and odd row counts.
+ */
+class GemvProperties {
+
+    static float[] activations(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * (r.nextInt(50) == 0 ? 20 : 1));
+        }
+        return x;
+    }
+
+    static void check(PackedFormat f, int g, int rows, int cols, long seed) {
+        Random r = new Random(seed);
+        float[] w = BitModFormatProperties.weights(r, rows * cols, 0.01);
+        float[] x = activations(r, cols);
+        try (Arena arena = Arena.ofShared(); RowPool two = new RowPool(2)) {
+            QuantizedTensor q = QuantizedTensor.quantize(Tensor.of(arena, w, rows, cols), f, GroupAxis.TOKEN, g, arena);
+            float[] ref = new float[rows];
+            GemvReference.gemv(q, x, ref);
+            float[] bound = GemvReference.bound(q, x);
+            LowBitGemv k = new LowBitGemv(q);
+            float[] y1 = new float[rows];
+            float[] y2 = new float[rows];
+            k.multiply(x, y1);
+            k.multiply(x, y2, two);
+            assertArrayEquals(y1, y2, "1 thread vs 2 threads must be bit-identical");
+            for (int i = 0; i < rows; i++) {
+                assertTrue(Math.abs(y1[i] - ref[i]) <= bound[i],
+                        f + " row " + i + ": simd " + y1[i] + " ref " + ref[i] + " bound " + bound[i]);
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void bitmodSimdMatchesReference(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 700) int cols,
+                                    @ForAll boolean four, @ForAll boolean g256, @ForAll long seed) {
+        assertTrue(LowBitGemv.hasSimdPath(four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3, 128));
+        check(four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3, g256 ? 256 : 128, rows, cols, seed);
+    }
+
+    @Property(tries = 60)
+    void ternaryAndInt2SimdMatchReference(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 700) int cols,
+                                          @ForAll boolean ternary, @ForAll @IntRange(min = 0, max = 2) int gi, @ForAll long seed) {
+        int g = new int[] {64, 128, 32}[gi]; // 32 has no SIMD path on 512-bit: the fallback is checked too
+        check(ternary ? PackedFormat.TERNARY2 : PackedFormat.INT2, g, rows, cols, seed);
+    }
+
+    @Property(tries = 40)
+    void fp32SimdMatchesReference(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 300) int cols,
+                                  @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] w = activations(r, rows * cols);
+        float[] x = activations(r, cols);
+        try (Arena arena = Arena.ofShared(); RowPool two = new RowPool(2)) {
+            Tensor t = Tensor.of(arena, w, rows, cols);
+            float[] ref = new float[rows];
+            GemvReference.gemv(t, x, ref);
+            float[] y = new float[rows];
+            float[] y2 = new float[rows];
+            new Fp32Gemv(t).multiply(x, y);
+            new Fp32Gemv(t).multiply(x, y2, two);
+            assertArrayEquals(y, y2);
+            for (int i = 0; i < rows; i++) {
+                double s = 0;
+                for (int c = 0; c < cols; c++) {
+                    s += Math.abs((double) w[i * cols + c] * x[c]);
+                }
+                assertTrue(Math.abs(y[i] - ref[i]) <= (cols + 64) * 0x1p-23 * s + Float.MIN_NORMAL, "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void badShapesAreRefused() {
+        try (Arena arena = Arena.ofConfined()) {
+            QuantizedTensor q = QuantizedTensor.quantize(Tensor.of(arena, new float[256], 2, 128), PackedFormat.BITMOD4, GroupAxis.TOKEN, 128, arena);
+            LowBitGemv k = new LowBitGemv(q);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> k.multiply(new float[127], new float[2]));
+            assertTrue(e.getMessage().contains("x of length 127"), e.getMessage());
+            QuantizedTensor qc = QuantizedTensor.quantize(Tensor.of(arena, new float[256], 128, 2), PackedFormat.INT2, GroupAxis.CHANNEL, 32, arena);
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new LowBitGemv(qc));
+            assertTrue(e.getMessage().contains("axis token"), e.getMessage());
+            assertEquals(0, new float[0].length);
+        }
+    }
+}
