@@ -60,8 +60,9 @@ public final class QuantizedTensor {
 
     /** Throws unless {@code 1 <= groupSize <= MAX_GROUP_SIZE}. */
     static void requireGroupSize(int groupSize) {
-        if (groupSize <= 0 || groupSize > MAX_GROUP_SIZE) {
-            throw new IllegalArgumentException("group size must be in 1.." + MAX_GROUP_SIZE + ", was " + groupSize);
+        Shapes.requirePositive("group size", groupSize);
+        if (groupSize > MAX_GROUP_SIZE) {
+            throw new IllegalArgumentException("group size must be <= " + MAX_GROUP_SIZE + ", was " + groupSize);
         }
     }
 
