@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             KvGenCommand.class,
             WeightsEvalCommand.class,
             BenchCommand.class,
+            FuzzCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -26,7 +26,7 @@ public final class Int1Codec implements GroupCodec {
 
     @Override
     public int codeBytes(int groupSize) {
-        return (groupSize + 7) / 8;
+        return (int) ((groupSize + 7L) / 8); // long: no overflow for group sizes near Integer.MAX_VALUE
     }
 
     @Override

@@ -51,6 +51,21 @@ public final class QuantizedTensor {
         this.meta = meta;
     }
 
+    /**
+     * Largest group size accepted. Every group, a short tail included, takes the full
+     * {@code codeBytes(G)}, so an absurd G over a small tensor would allocate gigabytes of padding;
+     * 2^20 is far above any real group (KV caches use 32, weights 128) and keeps that bounded.
+     */
+    public static final int MAX_GROUP_SIZE = 1 << 20;
+
+    /** Throws unless {@code 1 <= groupSize <= MAX_GROUP_SIZE}. */
+    static void requireGroupSize(int groupSize) {
+        Shapes.requirePositive("group size", groupSize);
+        if (groupSize > MAX_GROUP_SIZE) {
+            throw new IllegalArgumentException("group size must be <= " + MAX_GROUP_SIZE + ", was " + groupSize);
+        }
+    }
+
     /** Bytes of the code section for this geometry. */
     public static long codeSectionBytes(PackedFormat f, GroupAxis axis, int groupSize, long rows, long cols) {
         return Shapes.byteCount(blockCount(axis, groupSize, rows, cols), f.codec().codeBytes(groupSize));
@@ -62,7 +77,7 @@ public final class QuantizedTensor {
     }
 
     static long blockCount(GroupAxis axis, int groupSize, long rows, long cols) {
-        Shapes.requirePositive("group size", groupSize);
+        requireGroupSize(groupSize);
         Shapes.elementCount(rows, cols);
         return axis == GroupAxis.CHANNEL
                 ? Shapes.elementCount(Shapes.ceilDiv(rows, groupSize), cols)
@@ -72,7 +87,7 @@ public final class QuantizedTensor {
     /**
      * Quantizes a rank-2 tensor (any view, F32 or F16) with the scalar reference codec.
      *
-     * @throws IllegalArgumentException for a tensor that is not rank 2, a group size {@code <= 0},
+     * @throws IllegalArgumentException for a tensor that is not rank 2, a group size outside 1..{@link #MAX_GROUP_SIZE},
      *     or a non-finite / out-of-FP16-range element (named by its index)
      */
     public static QuantizedTensor quantize(Tensor src, PackedFormat format, GroupAxis axis, int groupSize, Arena arena) {
@@ -83,14 +98,14 @@ public final class QuantizedTensor {
         if (src.rank() != 2) {
             throw new IllegalArgumentException("quantize needs a rank-2 tensor [rows, cols], got rank " + src.rank());
         }
-        Shapes.requirePositive("group size", groupSize);
+        requireGroupSize(groupSize);
         long rows = src.shape(0);
         long cols = src.shape(1);
         GroupCodec codec = format.codec();
         MemorySegment codes = arena.allocate(Math.max(1, codeSectionBytes(format, axis, groupSize, rows, cols)), Tensor.ALIGNMENT);
         MemorySegment meta = arena.allocate(Math.max(1, metaSectionBytes(format, axis, groupSize, rows, cols)), Tensor.ALIGNMENT);
         QuantizedTensor q = new QuantizedTensor(format, axis, groupSize, rows, cols, codes, meta);
-        float[] group = new float[groupSize];
+        float[] group = new float[q.maxBlockLength()];
         long blocks = q.blockCount();
         for (long k = 0; k < blocks; k++) {
             int len = q.gatherBlock(src, k, group);
@@ -105,7 +120,7 @@ public final class QuantizedTensor {
      */
     public static QuantizedTensor wrap(PackedFormat format, GroupAxis axis, int groupSize, long rows, long cols,
                                        MemorySegment codes, MemorySegment meta, boolean validate) {
-        Shapes.requirePositive("group size", groupSize);
+        requireGroupSize(groupSize);
         long cb = codeSectionBytes(format, axis, groupSize, rows, cols);
         long mb = metaSectionBytes(format, axis, groupSize, rows, cols);
         if (codes.byteSize() < cb) {
@@ -193,6 +208,18 @@ public final class QuantizedTensor {
         return blockCount(axis, groupSize, rows, cols);
     }
 
+    /**
+     * The longest block: G, or the tensor's extent along the group axis when that is shorter.
+     * Buffers are sized by this, never by G alone (a huge G over a small or empty tensor must
+     * not allocate G floats).
+     */
+    private int maxBlockLength() {
+        if (rows == 0 || cols == 0) {
+            return 0;
+        }
+        return (int) Math.min(groupSize, axis == GroupAxis.CHANNEL ? rows : cols);
+    }
+
     /** Number of elements in block {@code k} (G, or fewer for a tail group). */
     public int blockLength(long k) {
         if (axis == GroupAxis.CHANNEL) {
@@ -227,7 +254,7 @@ public final class QuantizedTensor {
     public Tensor dequantize(Arena arena) {
         Tensor out = Tensor.allocate(arena, DType.F32, rows, cols);
         GroupCodec codec = format.codec();
-        float[] group = new float[groupSize];
+        float[] group = new float[maxBlockLength()];
         long perRow = Shapes.ceilDiv(cols, groupSize);
         for (long k = 0; k < blockCount(); k++) {
             int len = blockLength(k);

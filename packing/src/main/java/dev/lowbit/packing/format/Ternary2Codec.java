@@ -25,7 +25,7 @@ public final class Ternary2Codec implements GroupCodec {
 
     @Override
     public int codeBytes(int groupSize) {
-        return (groupSize + 3) / 4;
+        return (int) ((groupSize + 3L) / 4); // long: no overflow for group sizes near Integer.MAX_VALUE
     }
 
     @Override

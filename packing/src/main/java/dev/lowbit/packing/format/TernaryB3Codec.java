@@ -25,7 +25,7 @@ public final class TernaryB3Codec implements GroupCodec {
 
     @Override
     public int codeBytes(int groupSize) {
-        return (groupSize + 4) / 5;
+        return (int) ((groupSize + 4L) / 5); // long: no overflow for group sizes near Integer.MAX_VALUE
     }
 
     @Override

@@ -36,7 +36,10 @@ final class FuzzTargets {
 
     static {
         try {
-            Path dir = Files.createTempDirectory("lowbit-fuzz");
+            // tmpfs when there is one: PackedFile.write forces to disk, and fsync on a real disk caps exec/s
+            Path shm = Path.of("/dev/shm");
+            Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "lowbit-fuzz") : Files.createTempDirectory("lowbit-fuzz");
             dir.toFile().deleteOnExit();
             SCRATCH = dir.resolve("input.bin");
             SCRATCH2 = dir.resolve("rewritten.bin");
@@ -215,7 +218,7 @@ final class FuzzTargets {
                 q = QuantizedTensor.quantize(t, f, axis, Groups.fit(f, g), arena);
             } catch (IllegalArgumentException e) {
                 requireOneLine(e);
-                if (allowed && g > 0) {
+                if (allowed && g > 0 && g <= QuantizedTensor.MAX_GROUP_SIZE) {
                     throw new AssertionError("refused a valid input: " + e.getMessage(), e);
                 }
                 return;

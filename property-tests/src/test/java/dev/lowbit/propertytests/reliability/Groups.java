@@ -52,12 +52,12 @@ final class Groups {
         return null;
     }
 
-    /** True when {@code m} is a usable one-line error message. */
     /** {@code g} when {@code f} takes groups of g, else the next multiple of 128 (BitMoD groups). */
     static int fit(dev.lowbit.packing.format.PackedFormat f, int g) {
         return f.codec().acceptsGroupSize(g) ? g : Math.ceilDiv(g, 128) * 128;
     }
 
+    /** True when {@code m} is a usable one-line error message. */
     static boolean oneLine(String m) {
         return m != null && !m.isBlank() && m.indexOf('\n') < 0 && m.indexOf('\r') < 0;
     }
