@@ -158,10 +158,47 @@ public final class DenseAttention extends SplitAttention {
         s[sOff + 3 * TILE] = a3.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Four heads at once of {@link #accumulate}: each value vector loaded once feeds four accumulators. */
+    /** Four heads at once of {@link #accumulate}: two value vectors per pass feed eight independent FMA chains. */
     static void accumulate4(float[] p, int pOff, int n, MemorySegment seg, long off, int d, float[] acc, int aOff) {
         int l = F.length();
-        for (int i = 0; i < d; i += l) {
+        int i = 0;
+        for (; i + 2 * l <= d; i += 2 * l) {
+            FloatVector a0 = FloatVector.fromArray(F, acc, aOff + i);
+            FloatVector a1 = FloatVector.fromArray(F, acc, aOff + d + i);
+            FloatVector a2 = FloatVector.fromArray(F, acc, aOff + 2 * d + i);
+            FloatVector a3 = FloatVector.fromArray(F, acc, aOff + 3 * d + i);
+            FloatVector e0 = FloatVector.fromArray(F, acc, aOff + i + l);
+            FloatVector e1 = FloatVector.fromArray(F, acc, aOff + d + i + l);
+            FloatVector e2 = FloatVector.fromArray(F, acc, aOff + 2 * d + i + l);
+            FloatVector e3 = FloatVector.fromArray(F, acc, aOff + 3 * d + i + l);
+            long o = off + i * 4L;
+            for (int j = 0; j < n; j++) {
+                long r = o + (long) j * d * 4;
+                FloatVector v = FloatVector.fromMemorySegment(F, seg, r, LE);
+                FloatVector w = FloatVector.fromMemorySegment(F, seg, r + 4L * l, LE);
+                FloatVector p0 = FloatVector.broadcast(F, p[pOff + j]);
+                FloatVector p1 = FloatVector.broadcast(F, p[pOff + TILE + j]);
+                FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * TILE + j]);
+                FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * TILE + j]);
+                a0 = v.fma(p0, a0);
+                a1 = v.fma(p1, a1);
+                a2 = v.fma(p2, a2);
+                a3 = v.fma(p3, a3);
+                e0 = w.fma(p0, e0);
+                e1 = w.fma(p1, e1);
+                e2 = w.fma(p2, e2);
+                e3 = w.fma(p3, e3);
+            }
+            a0.intoArray(acc, aOff + i);
+            a1.intoArray(acc, aOff + d + i);
+            a2.intoArray(acc, aOff + 2 * d + i);
+            a3.intoArray(acc, aOff + 3 * d + i);
+            e0.intoArray(acc, aOff + i + l);
+            e1.intoArray(acc, aOff + d + i + l);
+            e2.intoArray(acc, aOff + 2 * d + i + l);
+            e3.intoArray(acc, aOff + 3 * d + i + l);
+        }
+        for (; i < d; i += l) {
             FloatVector a0 = FloatVector.fromArray(F, acc, aOff + i);
             FloatVector a1 = FloatVector.fromArray(F, acc, aOff + d + i);
             FloatVector a2 = FloatVector.fromArray(F, acc, aOff + 2 * d + i);

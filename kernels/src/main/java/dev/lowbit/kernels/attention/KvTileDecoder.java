@@ -39,6 +39,7 @@ final class KvTileDecoder {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int INT1 = 0;
     private static final int INT2 = 1;
     private static final int TERNARY2 = 2;
@@ -282,7 +283,7 @@ final class KvTileDecoder {
     /** Little-endian 32-bit word at byte {@code b} of a group of {@code cb} bytes (missing bytes read 0). */
     private static int wordAt(MemorySegment codes, long codeOff, int b, int cb) {
         if (b + 4 <= cb) {
-            return codes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), codeOff + b);
+            return codes.get(I32, codeOff + b);
         }
         int w = 0;
         for (int j = 0; b + j < cb && j < 4; j++) {

@@ -116,9 +116,7 @@ public final class QuantizedAttention extends SplitAttention {
                 n = g;
                 KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
                         s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
-                for (int h = 0; h < groupSize; h++) {
-                    TileOps.channelMajorScores(qp, q0 + h * d, keyPlans[kvHead].rows, k, stride, sc, h * stride);
-                }
+                TileOps.channelMajorScoresHeads(qp, q0, d, groupSize, keyPlans[kvHead].rows, k, stride, sc, stride);
                 KvTileDecoder.valueTile(valuePlans[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b),
                         s.valueMeta(kvHead, b), s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), vscratch[worker], v);
                 values = v;
