@@ -40,6 +40,7 @@ final class KvTileDecoder {
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int INT1 = 0;
     private static final int INT2 = 1;
     private static final int TERNARY2 = 2;
@@ -118,11 +119,42 @@ final class KvTileDecoder {
         for (int r = 0; r < p.rows; r++) {
             long co = codeOff + p.codeOff[r];
             long mo = metaOff + p.metaOff[r];
+            if (g == 32 && stride == 32 && L16) { // the common case, one 16-lane vector per 16 tokens
+                keyRow32(p.kind[r], codes, co, meta, mo, kt, r * 32);
+                continue;
+            }
             switch (p.kind[r]) {
                 case INT2 -> SimdGroupDecoder.int2(codes, co, p.codeBytes[r], meta.get(F16, mo), meta.get(F16, mo + 2), g, kt, r * stride);
                 case INT1 -> SimdGroupDecoder.int1(codes, co, p.codeBytes[r], meta.get(F16, mo), g, kt, r * stride);
                 default -> SimdGroupDecoder.ternary2(codes, co, p.codeBytes[r], meta.get(F16, mo), g, kt, r * stride);
             }
+        }
+    }
+
+    private static final boolean L16 = F.length() == 16;
+
+    /** One key row of a 32-token group on 16-lane species: masks straight from the code bits. */
+    private static void keyRow32(int kind, MemorySegment codes, long co, MemorySegment meta, long mo, float[] kt, int off) {
+        if (kind == INT1) {
+            int w = codes.get(I32, co);
+            FloatVector pos = FloatVector.broadcast(F, Float.float16ToFloat(meta.get(F16, mo)));
+            FloatVector neg = pos.neg();
+            neg.blend(pos, VectorMask.fromLong(F, w & 0xFFFF)).intoArray(kt, off);
+            neg.blend(pos, VectorMask.fromLong(F, w >>> 16)).intoArray(kt, off + 16);
+            return;
+        }
+        long w = codes.get(I64, co);
+        IntVector shift = IntVector.zero(I).addIndex(2);
+        IntVector lo = IntVector.broadcast(I, (int) w).lanewise(VectorOperators.LSHR, shift).and(3);
+        IntVector hi = IntVector.broadcast(I, (int) (w >>> 32)).lanewise(VectorOperators.LSHR, shift).and(3);
+        FloatVector sc = FloatVector.broadcast(F, Float.float16ToFloat(meta.get(F16, mo)));
+        if (kind == INT2) {
+            FloatVector mn = FloatVector.broadcast(F, Float.float16ToFloat(meta.get(F16, mo + 2)));
+            ((FloatVector) lo.convert(VectorOperators.I2F, 0)).fma(sc, mn).intoArray(kt, off);
+            ((FloatVector) hi.convert(VectorOperators.I2F, 0)).fma(sc, mn).intoArray(kt, off + 16);
+        } else {
+            ((FloatVector) lo.and(1).sub(lo.lanewise(VectorOperators.LSHR, 1)).convert(VectorOperators.I2F, 0)).mul(sc).intoArray(kt, off);
+            ((FloatVector) hi.and(1).sub(hi.lanewise(VectorOperators.LSHR, 1)).convert(VectorOperators.I2F, 0)).mul(sc).intoArray(kt, off + 16);
         }
     }
 
@@ -259,23 +291,33 @@ final class KvTileDecoder {
         }
         int l = F.length();
         int codeMask = (1 << bits) - 1;
-        for (int t = 0; t < g; t++) {
-            int w = t / perWord;
-            int shift = bits * (t % perWord);
-            for (int c = 0; c < d; c += l) {
-                VectorMask<Float> m = F.indexInRange(c, d);
-                IntVector code = IntVector.fromArray(I, s.words, w * dp + c).lanewise(VectorOperators.LSHR, shift).and(codeMask);
-                FloatVector sc = FloatVector.fromArray(F, s.scale, c);
-                FloatVector v;
-                if (p.kind == TERNARY2) {
-                    IntVector trit = code.and(1).sub(code.lanewise(VectorOperators.LSHR, 1));
-                    v = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(sc);
-                } else if (p.kind == INT2) {
-                    v = ((FloatVector) code.convert(VectorOperators.I2F, 0)).fma(sc, FloatVector.fromArray(F, s.min, c));
-                } else {
-                    v = sc.neg().blend(sc, code.compare(VectorOperators.NE, 0).cast(F));
+        // channel vectors outer (scales and code words loaded once), tokens inner
+        for (int c = 0; c < d; c += l) {
+            boolean full = c + l <= d;
+            VectorMask<Float> m = F.indexInRange(c, d);
+            FloatVector sc = FloatVector.fromArray(F, s.scale, c);
+            FloatVector mn = FloatVector.fromArray(F, s.min, c);
+            FloatVector neg = sc.neg();
+            for (int w = 0; w < nWords; w++) {
+                IntVector words = IntVector.fromArray(I, s.words, w * dp + c);
+                int tEnd = Math.min(g, (w + 1) * perWord);
+                for (int t = w * perWord; t < tEnd; t++) {
+                    IntVector code = words.lanewise(VectorOperators.LSHR, bits * (t - w * perWord)).and(codeMask);
+                    FloatVector v;
+                    if (p.kind == TERNARY2) {
+                        IntVector trit = code.and(1).sub(code.lanewise(VectorOperators.LSHR, 1));
+                        v = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(sc);
+                    } else if (p.kind == INT2) {
+                        v = ((FloatVector) code.convert(VectorOperators.I2F, 0)).fma(sc, mn);
+                    } else {
+                        v = neg.blend(sc, code.compare(VectorOperators.NE, 0).cast(F));
+                    }
+                    if (full) {
+                        v.intoArray(vt, t * d + c);
+                    } else {
+                        v.intoArray(vt, t * d + c, m);
+                    }
                 }
-                v.intoArray(vt, t * d + c, m);
             }
         }
     }
