@@ -65,12 +65,32 @@ final class KvTileDecoder {
         final int[] metaOff;
         final int[] codeBytes;
 
+        /** VidKV: query channel of each anomalous row, normal channels, and the n×n query transform (row-major). */
+        final int[] anomalous;
+        final int[] normal;
+        final double[] transform;
+
         KeyPlan(KvBlockCodec c) {
             this.codec = c;
             int g = c.groupSize();
             if (c instanceof VidKvKeyQuantizer v) {
                 int na = v.split().anomalousCount();
                 int n = v.split().normalCount();
+                anomalous = v.split().anomalous();
+                normal = v.split().normal();
+                // prepareQuery is linear: tabulate its normal part once (columns = unit queries), so a
+                // step costs n² multiply-adds and no allocation
+                transform = new double[n * n];
+                float[] unit = new float[c.headDim()];
+                double[] col = new double[c.preparedQueryLength()];
+                for (int j = 0; j < n; j++) {
+                    unit[normal[j]] = 1;
+                    c.prepareQuery(unit, 0, col);
+                    unit[normal[j]] = 0;
+                    for (int m = 0; m < n; m++) {
+                        transform[m * n + j] = col[na + m];
+                    }
+                }
                 rows = na + n;
                 kind = new int[rows];
                 codeOff = new int[rows];
@@ -91,6 +111,9 @@ final class KvTileDecoder {
                     codeBytes[na + m] = cb1;
                 }
             } else if (c instanceof ChannelGroupCodec cg) {
+                anomalous = null;
+                normal = null;
+                transform = null;
                 rows = c.headDim();
                 int k = kind(cg.format(), "keys");
                 kind = new int[rows];
@@ -110,6 +133,32 @@ final class KvTileDecoder {
                 throw new IllegalArgumentException("key codec " + c.name() + " prepares " + c.preparedQueryLength()
                         + " query entries for " + rows + " tile rows");
             }
+        }
+    }
+
+    /**
+     * The codec's prepared query ({@link KvBlockCodec#prepareQuery}) times {@code scale}, as floats,
+     * without allocating: identity for channel codecs; for VidKV the anomalous channels, then the
+     * tabulated transform of the normal channels.
+     */
+    static void prepare(KeyPlan p, float[] q, int qOff, float scale, float[] out, int outOff) {
+        if (p.transform == null) {
+            for (int r = 0; r < p.rows; r++) {
+                out[outOff + r] = q[qOff + r] * scale;
+            }
+            return;
+        }
+        int na = p.anomalous.length;
+        int n = p.normal.length;
+        for (int i = 0; i < na; i++) {
+            out[outOff + i] = q[qOff + p.anomalous[i]] * scale;
+        }
+        for (int m = 0; m < n; m++) {
+            double acc = 0;
+            for (int j = 0; j < n; j++) {
+                acc += p.transform[m * n + j] * q[qOff + p.normal[j]];
+            }
+            out[outOff + na + m] = (float) acc * scale;
         }
     }
 
