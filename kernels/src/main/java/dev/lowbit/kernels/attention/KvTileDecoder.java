@@ -331,8 +331,14 @@ final class KvTileDecoder {
         int cb = p.channelCodeBytes;
         for (int c = 0; c < d; c++) {
             long co = codeOff + (long) c * cb;
-            for (int w = 0; w < nWords; w++) {
-                s.words[w * dp + c] = wordAt(codes, co, 4 * w, cb);
+            if (cb == 8) { // G = 32, 2-bit codes: one 64-bit word per channel
+                long w = codes.get(I64, co);
+                s.words[c] = (int) w;
+                s.words[dp + c] = (int) (w >>> 32);
+            } else {
+                for (int w = 0; w < nWords; w++) {
+                    s.words[w * dp + c] = wordAt(codes, co, 4 * w, cb);
+                }
             }
             long mo = metaOff + (long) c * p.channelMetaBytes;
             s.scale[c] = Float.float16ToFloat(meta.get(F16, mo));
@@ -351,7 +357,8 @@ final class KvTileDecoder {
                 IntVector words = IntVector.fromArray(I, s.words, w * dp + c);
                 int tEnd = Math.min(g, (w + 1) * perWord);
                 for (int t = w * perWord; t < tEnd; t++) {
-                    IntVector code = words.lanewise(VectorOperators.LSHR, bits * (t - w * perWord)).and(codeMask);
+                    IntVector code = words.and(codeMask);
+                    words = words.lanewise(VectorOperators.LSHR, bits); // next token's code (constant shift)
                     FloatVector v;
                     if (p.kind == TERNARY2) {
                         IntVector trit = code.and(1).sub(code.lanewise(VectorOperators.LSHR, 1));

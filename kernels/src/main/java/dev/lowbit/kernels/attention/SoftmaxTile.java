@@ -65,7 +65,12 @@ final class SoftmaxTile {
             float mNew = Math.max(mOld, tileMax);
             FloatVector mv = FloatVector.broadcast(F, mNew);
             FloatVector sum = FloatVector.zero(F);
-            for (j = 0; j < n; j += l) {
+            for (j = 0; j + l <= n; j += l) {
+                FloatVector p = exp(FloatVector.fromArray(F, s, base + j).sub(mv));
+                p.intoArray(s, base + j);
+                sum = sum.add(p);
+            }
+            if (j < n) { // masked tail (masked loads are slow: keep them out of the main loop)
                 VectorMask<Float> m = F.indexInRange(j, n);
                 FloatVector p = exp(FloatVector.fromArray(F, s, base + j, m).sub(mv));
                 p.intoArray(s, base + j, m);
