@@ -29,23 +29,27 @@ final class TileOps {
     static void channelMajorScores(float[] qp, int qOff, int rows, float[] kt, int stride, float[] s, int sOff) {
         int l = F.length();
         for (int j = 0; j < stride; j += 2 * l) {
-            if (j + 2 * l <= stride) { // two token vectors per pass: two independent FMA chains
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                for (int r = 0; r < rows; r++) {
-                    FloatVector q = FloatVector.broadcast(F, qp[qOff + r]);
-                    a0 = FloatVector.fromArray(F, kt, r * stride + j).fma(q, a0);
-                    a1 = FloatVector.fromArray(F, kt, r * stride + j + l).fma(q, a1);
-                }
-                a0.intoArray(s, sOff + j);
-                a1.intoArray(s, sOff + j + l);
-            } else {
-                FloatVector a0 = FloatVector.zero(F);
-                for (int r = 0; r < rows; r++) {
-                    a0 = FloatVector.fromArray(F, kt, r * stride + j).fma(FloatVector.broadcast(F, qp[qOff + r]), a0);
-                }
-                a0.intoArray(s, sOff + j);
+            // two token vectors, even and odd rows apart: four independent FMA chains
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            int r = 0;
+            for (; r + 1 < rows; r += 2) {
+                FloatVector q = FloatVector.broadcast(F, qp[qOff + r]);
+                a0 = FloatVector.fromArray(F, kt, r * stride + j).fma(q, a0);
+                a1 = FloatVector.fromArray(F, kt, r * stride + j + l).fma(q, a1);
+                FloatVector q2 = FloatVector.broadcast(F, qp[qOff + r + 1]);
+                b0 = FloatVector.fromArray(F, kt, (r + 1) * stride + j).fma(q2, b0);
+                b1 = FloatVector.fromArray(F, kt, (r + 1) * stride + j + l).fma(q2, b1);
             }
+            if (r < rows) {
+                FloatVector q = FloatVector.broadcast(F, qp[qOff + r]);
+                a0 = FloatVector.fromArray(F, kt, r * stride + j).fma(q, a0);
+                a1 = FloatVector.fromArray(F, kt, r * stride + j + l).fma(q, a1);
+            }
+            a0.add(b0).intoArray(s, sOff + j);
+            a1.add(b1).intoArray(s, sOff + j + l);
         }
     }
 
@@ -121,14 +125,30 @@ final class TileOps {
     static void accumulate(float[] p, int pOff, int n, float[] x, int xOff, int d, float[] acc, int aOff) {
         int l = F.length();
         int i = 0;
-        for (; i <= d - l; i += l) {
-            FloatVector a = FloatVector.fromArray(F, acc, aOff + i);
-            for (int j = 0; j < n; j++) {
-                a = FloatVector.fromArray(F, x, xOff + j * d + i).fma(FloatVector.broadcast(F, p[pOff + j]), a);
+        for (; i + 2 * l <= d; i += 2 * l) {
+            // two value vectors, even and odd tokens apart: four independent FMA chains
+            FloatVector a0 = FloatVector.fromArray(F, acc, aOff + i);
+            FloatVector a1 = FloatVector.fromArray(F, acc, aOff + i + l);
+            FloatVector b0 = FloatVector.zero(F);
+            FloatVector b1 = b0;
+            int j = 0;
+            for (; j + 1 < n; j += 2) {
+                FloatVector pj = FloatVector.broadcast(F, p[pOff + j]);
+                a0 = FloatVector.fromArray(F, x, xOff + j * d + i).fma(pj, a0);
+                a1 = FloatVector.fromArray(F, x, xOff + j * d + i + l).fma(pj, a1);
+                FloatVector pk = FloatVector.broadcast(F, p[pOff + j + 1]);
+                b0 = FloatVector.fromArray(F, x, xOff + (j + 1) * d + i).fma(pk, b0);
+                b1 = FloatVector.fromArray(F, x, xOff + (j + 1) * d + i + l).fma(pk, b1);
             }
-            a.intoArray(acc, aOff + i);
+            if (j < n) {
+                FloatVector pj = FloatVector.broadcast(F, p[pOff + j]);
+                a0 = FloatVector.fromArray(F, x, xOff + j * d + i).fma(pj, a0);
+                a1 = FloatVector.fromArray(F, x, xOff + j * d + i + l).fma(pj, a1);
+            }
+            a0.add(b0).intoArray(acc, aOff + i);
+            a1.add(b1).intoArray(acc, aOff + i + l);
         }
-        if (i < d) {
+        for (; i < d; i += l) {
             VectorMask<Float> m = F.indexInRange(i, d);
             FloatVector a = FloatVector.fromArray(F, acc, aOff + i, m);
             for (int j = 0; j < n; j++) {
