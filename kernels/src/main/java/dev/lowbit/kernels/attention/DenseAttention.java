@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the same structure as the fused quantized kernels.
  *
  * <p>Per unit (KV head × chunk, see {@link SplitAttention}) the tokens go by tiles of
- * {@link #TILE} (one key block): the key block (channel-major) and the value rows are read once
- * from memory into per-thread L1 tiles (FP16 widened on the way, exactly, by bit arithmetic),
- * scored for every query head of the group with lanes over tokens (no horizontal sums; four
+ * {@link #TILE} (one key block): F32 keys and values stream from the cache straight into the
+ * FMAs; FP16 blocks are first widened (exactly, by bit arithmetic) into per-thread L1 tiles. Keys
+ * are scored for every query head of the group with lanes over tokens (no horizontal sums; four
  * heads per loaded key vector), one online-softmax step per tile and head, then
  * {@code acc_h += Σ_j p_hj · v_j} (four heads per loaded value vector).
  *
@@ -44,11 +44,17 @@ public final class DenseAttention extends SplitAttention {
 
     private final DenseKvCache cache;
     private final boolean f16;
+    private final boolean copyF32;
     private final float[][] scores;
     private final float[][] kTile;
     private final float[][] vTile;
 
     public DenseAttention(DenseKvCache cache, KernelPool pool) {
+        this(cache, pool, false);
+    }
+
+    /** {@code copyF32}: copy F32 blocks into L1 tiles first instead of streaming them into the FMAs (for measurements). */
+    DenseAttention(DenseKvCache cache, KernelPool pool, boolean copyF32) {
         super(Objects.requireNonNull(cache, "cache").shape(), cache.capacity(), pool);
         this.cache = cache;
         if (pool.threads() > 1 && !cache.keys().isAccessibleBy(new Thread(() -> { }))) {
@@ -56,6 +62,7 @@ public final class DenseAttention extends SplitAttention {
                     + pool.threads() + " threads; allocate the cache from a shared, global or automatic arena");
         }
         this.f16 = cache.dtype() == DType.F16;
+        this.copyF32 = copyF32;
         int w = pool.threads();
         this.scores = new float[w][groupSize * TILE];
         this.kTile = new float[w][TILE * headDim];
@@ -83,16 +90,22 @@ public final class DenseAttention extends SplitAttention {
         for (int tt = t0; tt < t1; tt += TILE) { // t0 and TILE are multiples of the key block
             int n = Math.min(TILE, t1 - tt);
             long e = ((long) kvHead * cap + tt) * d; // first element of the key block and of the value rows
-            if (f16) {
-                widen(cache.keys(), e * 2, TILE * d, k);
-                widen(cache.values(), e * 2, n * d, v);
-            } else { // the stream read: one copy of the block into L1
-                MemorySegment.copy(cache.keys(), F32, e * 4, k, 0, TILE * d);
-                MemorySegment.copy(cache.values(), F32, e * 4, v, 0, n * d);
+            if (f16 || copyF32) { // widened (or copied) once into L1 tiles, then the same loops as the quantized kernels
+                if (f16) {
+                    widen(cache.keys(), e * 2, TILE * d, k);
+                    widen(cache.values(), e * 2, n * d, v);
+                } else {
+                    MemorySegment.copy(cache.keys(), F32, e * 4, k, 0, TILE * d);
+                    MemorySegment.copy(cache.values(), F32, e * 4, v, 0, n * d);
+                }
+                TileOps.channelMajorScoresHeads(qs, q0, d, groupSize, d, k, TILE, s, TILE);
+                SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
+                TileOps.accumulateHeads(s, TILE, groupSize, n, v, 0, d, partAcc, slot * d);
+            } else { // F32 streams from the cache straight into the FMAs: no copy
+                TileOpsSeg.channelMajorScoresHeads(qs, q0, d, groupSize, d, cache.keys(), e * 4, TILE, s, TILE);
+                SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
+                TileOpsSeg.accumulateHeads(s, TILE, groupSize, n, cache.values(), e * 4, d, partAcc, slot * d);
             }
-            TileOps.channelMajorScoresHeads(qs, q0, d, groupSize, d, k, TILE, s, TILE);
-            SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
-            TileOps.accumulateHeads(s, TILE, groupSize, n, v, 0, d, partAcc, slot * d);
         }
     }
 
