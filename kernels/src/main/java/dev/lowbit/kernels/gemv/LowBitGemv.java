@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD table-lookup GEMV y = W·x straight from packed weights ({@code BITMOD3}, {@code BITMOD4},
- * {@code TERNARY2}, {@code INT2}; groups along the input dimension).
+ * {@code TERNARY2}, {@code TERNARY_B3}, {@code INT2}; groups along the input dimension).
  *
  * <h2>Method</h2>
  * Codes are widened from bytes to int lanes and mapped to their unscaled float value with a
@@ -58,6 +58,7 @@ public final class LowBitGemv implements RowPool.RowTask {
     private static final int T4 = 4 * 16;
     private static final int TT = 8 * 16;
     private static final int TI = 9 * 16;
+    private static final int TB = 10 * 16;
 
     private final QuantizedTensor w;
     private final PackedFormat format;
@@ -71,6 +72,8 @@ public final class LowBitGemv implements RowPool.RowTask {
     private final boolean simd;
     private final float[] xp;
     private final float[] xsum;
+    /** TERNARY_B3: code loads of P bytes per group. */
+    private final int b3Chunks;
     private float[] y;
 
     /** A kernel over {@code w}, which must be grouped along cols ({@code GroupAxis.TOKEN}). */
@@ -86,7 +89,8 @@ public final class LowBitGemv implements RowPool.RowTask {
         this.groupsPerRow = (cols + g - 1) / g;
         this.codeBytes = format.codec().codeBytes(g);
         this.simd = hasSimdPath(format, g);
-        this.xp = new float[Math.toIntExact((long) groupsPerRow * g)];
+        this.b3Chunks = (codeBytes + P - 1) / P;
+        this.xp = new float[Math.toIntExact(format == PackedFormat.TERNARY_B3 ? (long) groupsPerRow * b3Chunks * 5 * P : (long) groupsPerRow * g)];
         this.xsum = new float[groupsPerRow];
     }
 
@@ -95,6 +99,7 @@ public final class LowBitGemv implements RowPool.RowTask {
         return switch (format) {
             case BITMOD3, BITMOD4 -> g % BitModCodec.UNIT == 0;
             case TERNARY2, INT2 -> g % (4 * P) == 0;
+            case TERNARY_B3 -> true;
             default -> false;
         };
     }
@@ -152,6 +157,19 @@ public final class LowBitGemv implements RowPool.RowTask {
                 }
                 xsum[gi] = s;
             }
+        } else if (format == PackedFormat.TERNARY_B3) {
+            // per group and chunk of P code bytes: x'[d·P + l] = x[5(chunk·P + l) + d], zero past the group
+            for (int gi = 0; gi < groupsPerRow; gi++) {
+                for (int c = 0; c < b3Chunks; c++) {
+                    for (int d = 0; d < 5; d++) {
+                        for (int l = 0; l < P; l++) {
+                            int local = 5 * (c * P + l) + d;
+                            long e = (long) gi * g + local;
+                            xp[((gi * b3Chunks + c) * 5 + d) * P + l] = local < g && e < cols ? x[(int) e] : 0f;
+                        }
+                    }
+                }
+            }
         } else if (format == PackedFormat.BITMOD4) {
             // int-lane order: per 128-unit and per h (4L code bytes), block k (0..7) of L lanes
             // holds x[unit + (k & 1)·64 + 4L·h + 4l + (k >> 1)] (nibble k of lane l's int)
@@ -177,6 +195,7 @@ public final class LowBitGemv implements RowPool.RowTask {
             case BITMOD3 -> bitmod3(r0, r1);
             case TERNARY2 -> twoBit(r0, r1, true);
             case INT2 -> twoBit(r0, r1, false);
+            case TERNARY_B3 -> ternaryB3(r0, r1);
             default -> throw new IllegalStateException("no SIMD path for " + format);
         }
     }
@@ -364,8 +383,51 @@ public final class LowBitGemv implements RowPool.RowTask {
         }
     }
 
+    /**
+     * TERNARY_B3: five base-3 digits a byte. Digits come out with exact integer arithmetic
+     * (v / 3 = (v·171) >>> 9 for v < 256) and map to trits with a table; the last load of a
+     * group is masked so it never reads past the group's bytes.
+     */
+    private void ternaryB3(int r0, int r1) {
+        float[] xp = this.xp;
+        for (int r = r0; r < r1; r++) {
+            FloatVector acc = FloatVector.zero(F);
+            long k = (long) r * groupsPerRow;
+            for (int gi = 0; gi < groupsPerRow; gi++, k++) {
+                float scale = Float.float16ToFloat(meta.get(U16, k * 2));
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = FloatVector.zero(F);
+                long cbase = k * codeBytes;
+                for (int c = 0; c < b3Chunks; c++) {
+                    int j = c * P;
+                    ByteVector b = j + P <= codeBytes
+                            ? ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN)
+                            : ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN, BP.indexInRange(j, codeBytes));
+                    int xb = (gi * b3Chunks + c) * 5 * P;
+                    for (int p = 0; p < PARTS; p++) {
+                        IntVector v = widen(b, p).and(0xFF);
+                        for (int d = 0; d < 5; d++) {
+                            IntVector q = v.mul(171).lanewise(VectorOperators.LSHR, 9);
+                            IntVector digit = v.sub(q.mul(3));
+                            FloatVector wv = lookup(digit, TB).reinterpretAsFloats();
+                            FloatVector xv = FloatVector.fromArray(F, xp, xb + d * P + p * L);
+                            if ((d & 1) == 0) {
+                                a0 = wv.fma(xv, a0);
+                            } else {
+                                a1 = wv.fma(xv, a1);
+                            }
+                            v = q;
+                        }
+                    }
+                }
+                acc = a0.add(a1).fma(FloatVector.broadcast(F, scale), acc);
+            }
+            y[r] = acc.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
     private static int[] buildTables() {
-        int[] t = new int[10 * 16];
+        int[] t = new int[11 * 16];
         int[] tern = {0, 1, -1, 0};
         for (int c = 0; c < 16; c++) {
             for (int id = 0; id < 4; id++) {
@@ -374,6 +436,7 @@ public final class LowBitGemv implements RowPool.RowTask {
             }
             t[TT + c] = bits(tern[c & 3]);
             t[TI + c] = bits(c & 3);
+            t[TB + c] = bits(c == 1 ? 1 : c == 2 ? -1 : 0); // base-3 digit -> trit
         }
         return t;
     }
