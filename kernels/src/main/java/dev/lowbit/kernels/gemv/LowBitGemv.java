@@ -324,8 +324,10 @@ public final class LowBitGemv implements RowPool.RowTask {
                             IntVector vh = widen(bh, p).lanewise(VectorOperators.LSHL, 2 - (j >>> 4));
                             // element j + pL + l + 32k: low bits at 2k of v2, sign bit at (j/16 + 2k) of vh
                             for (int kk = 0; kk < 4; kk++) {
-                                IntVector idx = v2.lanewise(VectorOperators.ASHR, 2 * kk).and(3)
-                                        .or(vh.lanewise(VectorOperators.ASHR, 2 * kk).and(4));
+                                // bits 0-1 from the 2-bit plane, bit 2 from the sign plane (one vpternlog);
+                                // higher bits are garbage: the table repeats every 8 entries
+                                IntVector idx = v2.lanewise(VectorOperators.ASHR, 2 * kk)
+                                        .lanewise(VectorOperators.BITWISE_BLEND, vh.lanewise(VectorOperators.ASHR, 2 * kk), IntVector.broadcast(I, 4));
                                 FloatVector wv = lookup(idx, tab).reinterpretAsFloats();
                                 FloatVector xv = FloatVector.fromArray(F, xp, xbase + 32 * kk + j + p * L);
                                 if ((kk & 1) == 0) {
@@ -431,7 +433,7 @@ public final class LowBitGemv implements RowPool.RowTask {
         int[] tern = {0, 1, -1, 0};
         for (int c = 0; c < 16; c++) {
             for (int id = 0; id < 4; id++) {
-                t[T3 + id * 16 + c] = bits(c < 8 ? BitModType.BITMOD3_CANDIDATES[id].value(c) : 0);
+                t[T3 + id * 16 + c] = bits(BitModType.BITMOD3_CANDIDATES[id].value(c & 7)); // periodic: see bitmod3
                 t[T4 + id * 16 + c] = bits(BitModType.BITMOD4_CANDIDATES[id].value(c));
             }
             t[TT + c] = bits(tern[c & 3]);
