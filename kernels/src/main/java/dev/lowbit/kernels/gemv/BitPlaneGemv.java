@@ -149,6 +149,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
 
     /** y = W·x with row blocks split over {@code pool}; the result does not depend on the pool size. */
     public void multiply(float[] x, float[] y, RowPool pool) {
+        pool.checkAccessible(planes, "weights");
         prepare(x, y);
         pool.run(blocks, 1, this);
     }

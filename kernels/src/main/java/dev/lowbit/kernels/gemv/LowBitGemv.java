@@ -125,6 +125,8 @@ public final class LowBitGemv implements RowPool.RowTask {
 
     /** y = W·x with rows split over {@code pool}; the result does not depend on the pool size. */
     public void multiply(float[] x, float[] y, RowPool pool) {
+        pool.checkAccessible(codes, "weights");
+        pool.checkAccessible(meta, "weights");
         prepare(x, y);
         if (simd) {
             pool.run(rows, 4, this);

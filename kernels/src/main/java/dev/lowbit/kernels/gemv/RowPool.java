@@ -40,6 +40,21 @@ public final class RowPool implements AutoCloseable {
         return workers.length + 1;
     }
 
+    /**
+     * Checks that every worker may read {@code segment}.
+     *
+     * @throws IllegalStateException for a segment of a confined arena (only its owner thread may
+     *     read it), naming {@code what}
+     */
+    public void checkAccessible(java.lang.foreign.MemorySegment segment, String what) {
+        for (Thread w : workers) {
+            if (!segment.isAccessibleBy(w)) {
+                throw new IllegalStateException(what + " live in a confined arena that only its owner thread may read; "
+                        + "use a shared, global or automatic arena for a " + threads() + "-thread GEMV");
+            }
+        }
+    }
+
     private static int start(int slice, int slices, int n, int a) {
         long units = (n + a - 1) / a;
         return (int) Math.min(n, (units * slice / slices) * a);
