@@ -65,7 +65,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
 
     /** Builds the planes of {@code w} (BITMOD3 or BITMOD4, groups along cols, G a multiple of 8) in {@code arena}. */
     public BitPlaneGemv(QuantizedTensor w, Arena arena) {
-        GemvReference.checkShapes(w, new float[(int) w.cols()], new float[(int) w.rows()]);
+        GemvReference.checkWeights(w);
         PackedFormat f = w.format();
         if (f != PackedFormat.BITMOD3 && f != PackedFormat.BITMOD4) {
             throw new IllegalArgumentException("bit-plane GEMV: expected BITMOD3 or BITMOD4 weights, found " + f);

@@ -82,12 +82,20 @@ public final class GemvReference {
         return out;
     }
 
-    static void checkShapes(QuantizedTensor w, float[] x, float[] y) {
+    /** Checks that {@code w} is grouped along cols and small enough for int-indexed kernels. */
+    static void checkWeights(QuantizedTensor w) {
         Objects.requireNonNull(w, "w");
         if (w.axis() != GroupAxis.TOKEN) {
             throw new IllegalArgumentException("gemv: weights must be grouped along the input dimension (axis token), found "
                     + w.axis().name().toLowerCase());
         }
+        if (w.rows() > Integer.MAX_VALUE - 16 || w.cols() > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("gemv: expected rows < 2^31 - 16 and cols < 2^30, found [" + w.rows() + ", " + w.cols() + "]");
+        }
+    }
+
+    static void checkShapes(QuantizedTensor w, float[] x, float[] y) {
+        checkWeights(w);
         if (x.length != w.cols()) {
             throw new IllegalArgumentException("gemv: x of length " + x.length + ", expected cols = " + w.cols());
         }

@@ -78,7 +78,7 @@ public final class LowBitGemv implements RowPool.RowTask {
 
     /** A kernel over {@code w}, which must be grouped along cols ({@code GroupAxis.TOKEN}). */
     public LowBitGemv(QuantizedTensor w) {
-        GemvReference.checkShapes(w, new float[(int) w.cols()], new float[(int) w.rows()]);
+        GemvReference.checkWeights(w);
         this.w = w;
         this.format = w.format();
         this.codes = w.codes();

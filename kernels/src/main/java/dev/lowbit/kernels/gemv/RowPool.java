@@ -105,11 +105,15 @@ public final class RowPool implements AutoCloseable {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        t.rows(0, start(1, threads(), rows, this.align));
-        while (pending.get() != 0) {
-            LockSupport.park(this);
+        try {
+            t.rows(0, start(1, threads(), rows, this.align));
+        } finally {
+            // wait for the workers even when the caller's slice failed, so calls never overlap
+            while (pending.get() != 0) {
+                LockSupport.park(this);
+            }
+            task = null;
         }
-        task = null;
         Throwable f = failure;
         if (f != null) {
             throw f instanceof RuntimeException re ? re : new IllegalStateException("gemv worker failed", f);

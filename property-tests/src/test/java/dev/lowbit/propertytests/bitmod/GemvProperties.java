@@ -94,6 +94,37 @@ class GemvProperties {
         }
     }
 
+    /** Sections wrapped at odd byte offsets, weights scaled over many binades (subnormal scales to near FP16 max). */
+    @Property(tries = 60)
+    void unalignedSectionsAndExtremeScales(@ForAll @IntRange(min = 0, max = 4) int fi, @ForAll @IntRange(min = 1, max = 63) int shift,
+                                           @ForAll @IntRange(min = -24, max = 12) int binade, @ForAll @IntRange(min = 1, max = 300) int cols,
+                                           @ForAll long seed) {
+        PackedFormat f = new PackedFormat[] {PackedFormat.BITMOD3, PackedFormat.BITMOD4, PackedFormat.TERNARY2, PackedFormat.INT2, PackedFormat.TERNARY_B3}[fi];
+        int rows = 3;
+        Random r = new Random(seed);
+        float[] w = BitModFormatProperties.weights(r, rows * cols, 0.02);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.max(-65504f, Math.min(65504f, Math.scalb(w[i], binade)));
+        }
+        float[] x = activations(r, cols);
+        try (Arena arena = Arena.ofConfined()) {
+            QuantizedTensor q = QuantizedTensor.quantize(Tensor.of(arena, w, rows, cols), f, GroupAxis.TOKEN, 128, arena);
+            java.lang.foreign.MemorySegment codes = arena.allocate(q.codes().byteSize() + shift).asSlice(shift);
+            java.lang.foreign.MemorySegment meta = arena.allocate(q.meta().byteSize() + shift).asSlice(shift);
+            codes.copyFrom(q.codes());
+            meta.copyFrom(q.meta());
+            QuantizedTensor u = QuantizedTensor.wrap(f, GroupAxis.TOKEN, 128, rows, cols, codes, meta, true);
+            float[] ref = new float[rows];
+            GemvReference.gemv(u, x, ref);
+            float[] bound = GemvReference.bound(u, x);
+            float[] y = new float[rows];
+            new LowBitGemv(u).multiply(x, y);
+            for (int i = 0; i < rows; i++) {
+                assertTrue(Math.abs(y[i] - ref[i]) <= bound[i], f + " row " + i + ": simd " + y[i] + " ref " + ref[i] + " bound " + bound[i]);
+            }
+        }
+    }
+
     @Test
     void badShapesAreRefused() {
         try (Arena arena = Arena.ofConfined()) {
