@@ -197,6 +197,66 @@ public final class BitPlaneGemv implements RowPool.RowTask {
     /** Row blocks {@code [b0, b1)}. */
     @Override
     public void rows(int b0, int b1) {
+        int rb = b0;
+        if (L >= 16) {
+            for (; rb + 1 < b1; rb += 2) {
+                blockPair16(rb);
+            }
+        }
+        blocks(rb, b1);
+    }
+
+    /** 16-lane fast path: row blocks rb and rb+1 together, each table load serving both. */
+    private void blockPair16(int rb) {
+        float[] c = planeWeight;
+        int[] t = tables;
+        FloatVector outA = FloatVector.zero(F);
+        FloatVector outB = FloatVector.zero(F);
+        long blockStride = (long) groups * (g / 8) * np * L;
+        for (int gi = 0; gi < groups; gi++) {
+            long baseA = (((long) rb * groups + gi) * (g / 8)) * np * L;
+            int tq0 = gi * g / 4 * 16;
+            FloatVector sumA = FloatVector.zero(F);
+            FloatVector sumB = FloatVector.zero(F);
+            for (int b = 0; b < np; b++) {
+                FloatVector accA = FloatVector.zero(F);
+                FloatVector accB = FloatVector.zero(F);
+                long off = baseA + (long) b * L;
+                for (int pair = 0, tq = tq0; pair < g / 8; pair++, off += (long) np * L, tq += 32) {
+                    IntVector tLo = IntVector.fromArray(I, t, tq);
+                    IntVector tHi = IntVector.fromArray(I, t, tq + 16);
+                    IntVector va = (IntVector) ByteVector.fromMemorySegment(BP, planes, off, ByteOrder.LITTLE_ENDIAN)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    IntVector vb = (IntVector) ByteVector.fromMemorySegment(BP, planes, off + blockStride, ByteOrder.LITTLE_ENDIAN)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    // same operation order as planeSum, so a block's result never depends on its pairing
+                    accA = accA.add(va.selectFrom(tLo).reinterpretAsFloats()
+                            .add(va.lanewise(VectorOperators.ASHR, 4).selectFrom(tHi).reinterpretAsFloats()));
+                    accB = accB.add(vb.selectFrom(tLo).reinterpretAsFloats()
+                            .add(vb.lanewise(VectorOperators.ASHR, 4).selectFrom(tHi).reinterpretAsFloats()));
+                }
+                sumA = accA.mul(c[b]).add(sumA);
+                sumB = accB.mul(c[b]).add(sumB);
+            }
+            outA = sumA.fma(FloatVector.fromArray(F, scales, (rb * groups + gi) * L), outA);
+            outB = sumB.fma(FloatVector.fromArray(F, scales, ((rb + 1) * groups + gi) * L), outB);
+        }
+        store(outA, rb);
+        store(outB, rb + 1);
+    }
+
+    private void store(FloatVector out, int rb) {
+        int r0 = rb * L;
+        if (r0 + L <= rows) {
+            out.intoArray(y, r0);
+        } else {
+            for (int l = 0; r0 + l < rows; l++) {
+                y[r0 + l] = out.lane(l);
+            }
+        }
+    }
+
+    private void blocks(int b0, int b1) {
         float[] c = planeWeight;
         for (int rb = b0; rb < b1; rb++) {
             FloatVector out = FloatVector.zero(F);
@@ -216,14 +276,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
                 }
                 out = sum.fma(FloatVector.fromArray(F, scales, (rb * groups + gi) * L), out);
             }
-            int r0 = rb * L;
-            if (r0 + L <= rows) {
-                out.intoArray(y, r0);
-            } else {
-                for (int l = 0; r0 + l < rows; l++) {
-                    y[r0 + l] = out.lane(l);
-                }
-            }
+            store(out, rb);
         }
     }
 }

@@ -48,6 +48,10 @@ class GemvProperties {
             k.multiply(x, y1);
             k.multiply(x, y2, two);
             assertArrayEquals(y1, y2, "1 thread vs 2 threads must be bit-identical");
+            try (RowPool three = new RowPool(3)) {
+                k.multiply(x, y2, three);
+            }
+            assertArrayEquals(y1, y2, "1 thread vs 3 threads must be bit-identical");
             for (int i = 0; i < rows; i++) {
                 assertTrue(Math.abs(y1[i] - ref[i]) <= bound[i],
                         f + " row " + i + ": simd " + y1[i] + " ref " + ref[i] + " bound " + bound[i]);
