@@ -357,6 +357,72 @@ public final class LowBitGemv implements RowPool.RowTask {
     }
 
     private void twoBit(int r0, int r1, boolean ternary) {
+        int r = r0;
+        if (L >= 16) {
+            for (; r + 1 < r1; r += 2) {
+                twoBitPair16(r, ternary);
+            }
+        }
+        twoBitRows(r, r1, ternary);
+    }
+
+    /**
+     * 16-lane fast path, rows r and r+1 together: the table sits in a register and each
+     * activation load feeds both rows. Per row, the same operations in the same order as
+     * {@link #twoBitRows}, so the result never depends on the pairing.
+     */
+    private void twoBitPair16(int r, boolean ternary) {
+        float[] xp = this.xp;
+        IntVector t = IntVector.fromArray(I, TABLES, ternary ? TT : TI);
+        FloatVector accA = FloatVector.zero(F);
+        FloatVector accB = FloatVector.zero(F);
+        float offA = 0;
+        float offB = 0;
+        long ka = (long) r * groupsPerRow;
+        long kb = ka + groupsPerRow;
+        for (int gi = 0; gi < groupsPerRow; gi++, ka++, kb++) {
+            float sa;
+            float sb;
+            if (ternary) {
+                sa = Float.float16ToFloat(meta.get(U16, ka * 2));
+                sb = Float.float16ToFloat(meta.get(U16, kb * 2));
+            } else {
+                sa = Float.float16ToFloat(meta.get(U16, ka * 4));
+                sb = Float.float16ToFloat(meta.get(U16, kb * 4));
+                offA += Float.float16ToFloat(meta.get(U16, ka * 4 + 2)) * xsum[gi];
+                offB += Float.float16ToFloat(meta.get(U16, kb * 4 + 2)) * xsum[gi];
+            }
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
+            FloatVector b1 = FloatVector.zero(F);
+            long ca = ka * codeBytes;
+            long cb = kb * codeBytes;
+            for (int j = 0; j < codeBytes; j += 16) {
+                IntVector va = widen(ByteVector.fromMemorySegment(BP, codes, ca + j, ByteOrder.LITTLE_ENDIAN), 0);
+                IntVector vb = widen(ByteVector.fromMemorySegment(BP, codes, cb + j, ByteOrder.LITTLE_ENDIAN), 0);
+                int xb = gi * g + 4 * j;
+                for (int kk = 0; kk < 4; kk++) {
+                    FloatVector xv = FloatVector.fromArray(F, xp, xb + kk * 16);
+                    FloatVector wa = va.lanewise(VectorOperators.ASHR, 2 * kk).selectFrom(t).reinterpretAsFloats();
+                    FloatVector wb = vb.lanewise(VectorOperators.ASHR, 2 * kk).selectFrom(t).reinterpretAsFloats();
+                    if ((kk & 1) == 0) {
+                        a0 = wa.fma(xv, a0);
+                        b0 = wb.fma(xv, b0);
+                    } else {
+                        a1 = wa.fma(xv, a1);
+                        b1 = wb.fma(xv, b1);
+                    }
+                }
+            }
+            accA = a0.add(a1).fma(FloatVector.broadcast(F, sa), accA);
+            accB = b0.add(b1).fma(FloatVector.broadcast(F, sb), accB);
+        }
+        y[r] = accA.reduceLanes(VectorOperators.ADD) + offA;
+        y[r + 1] = accB.reduceLanes(VectorOperators.ADD) + offB;
+    }
+
+    private void twoBitRows(int r0, int r1, boolean ternary) {
         float[] xp = this.xp;
         for (int r = r0; r < r1; r++) {
             FloatVector acc = FloatVector.zero(F);
