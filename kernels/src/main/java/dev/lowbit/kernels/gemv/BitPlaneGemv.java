@@ -29,7 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * T_q[m] = Σ_{i: bit i of m} x_{4q+i}. A plane's 4 bits of one row over a quad then select one
  * entry: Σ over set bits = T_q[nibble]. Rows run in lanes: L rows (one vector) share each table,
  * looked up with one lane permute ({@code selectFrom} → {@code vpermd}), and accumulate per plane
- * in float; each group is rescaled once per row with a vector of the L rows' scales.
+ * in float; each group is rescaled once per row with a vector of the L rows' scales. Planes are
+ * summed one after another (a small loop body that inlines; the group's 2 KiB of tables stay in
+ * L1), and on 16-lane species two row blocks run together so each table load serves both.
  *
  * <h2>Layout of the planes (built from a packed BITMOD tensor, off-heap)</h2>
  * Rows are padded with zero planes to a multiple of L, inputs to whole groups of G. Bytes are
