@@ -6,6 +6,7 @@ module dev.lowbit.cli {
     requires info.picocli;
     requires org.knowm.xchart;
     requires java.desktop;
+    requires dev.lowbit.jmh;
 
     opens dev.lowbit.cli to info.picocli;
 }

@@ -3,5 +3,7 @@ module dev.lowbit.jmh {
     requires dev.lowbit.kernels;
     requires dev.lowbit.accelsim;
     requires jmh.core;
+    requires jdk.incubator.vector;
 
+    exports dev.lowbit.jmh;
 }

@@ -97,14 +97,27 @@ public final class DenseAttention extends SplitAttention {
                 off = (headBase + (long) tt * d) * 4;
             }
             int q0 = kvHead * groupSize * d;
+            boolean full = d % F.length() == 0;
             for (int j = 0; j < n; j++) {
                 long row = off + (long) j * d * 4;
-                for (int h = 0; h < groupSize; h++) {
+                int h = 0;
+                if (full) { // four heads per pass: each key vector loaded once feeds four accumulators
+                    for (; h + 4 <= groupSize; h += 4) {
+                        dot4(qs, q0 + h * d, ks, row, d, s, h * TILE + j);
+                    }
+                }
+                for (; h < groupSize; h++) {
                     s[h * TILE + j] = dot(qs, q0 + h * d, ks, row, d);
                 }
             }
             SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
-            for (int h = 0; h < groupSize; h++) {
+            int h = 0;
+            if (full) {
+                for (; h + 4 <= groupSize; h += 4) {
+                    accumulate4(s, h * TILE, n, vs, off, d, partAcc, (slot + h) * d);
+                }
+            }
+            for (; h < groupSize; h++) {
                 accumulate(s, h * TILE, n, vs, off, d, partAcc, (slot + h) * d);
             }
         }
@@ -123,6 +136,49 @@ public final class DenseAttention extends SplitAttention {
             acc = FloatVector.fromArray(F, q, qOff + i, m).fma(FloatVector.fromMemorySegment(F, seg, off + i * 4L, LE, m), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Four heads' scores against one key row (d a multiple of the lane count): {@code s[sOff + h·TILE]}. */
+    static void dot4(float[] q, int qOff, MemorySegment seg, long off, int d, float[] s, int sOff) {
+        int l = F.length();
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int i = 0; i < d; i += l) {
+            FloatVector k = FloatVector.fromMemorySegment(F, seg, off + i * 4L, LE);
+            a0 = FloatVector.fromArray(F, q, qOff + i).fma(k, a0);
+            a1 = FloatVector.fromArray(F, q, qOff + d + i).fma(k, a1);
+            a2 = FloatVector.fromArray(F, q, qOff + 2 * d + i).fma(k, a2);
+            a3 = FloatVector.fromArray(F, q, qOff + 3 * d + i).fma(k, a3);
+        }
+        s[sOff] = a0.reduceLanes(VectorOperators.ADD);
+        s[sOff + TILE] = a1.reduceLanes(VectorOperators.ADD);
+        s[sOff + 2 * TILE] = a2.reduceLanes(VectorOperators.ADD);
+        s[sOff + 3 * TILE] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Four heads at once of {@link #accumulate}: each value vector loaded once feeds four accumulators. */
+    static void accumulate4(float[] p, int pOff, int n, MemorySegment seg, long off, int d, float[] acc, int aOff) {
+        int l = F.length();
+        for (int i = 0; i < d; i += l) {
+            FloatVector a0 = FloatVector.fromArray(F, acc, aOff + i);
+            FloatVector a1 = FloatVector.fromArray(F, acc, aOff + d + i);
+            FloatVector a2 = FloatVector.fromArray(F, acc, aOff + 2 * d + i);
+            FloatVector a3 = FloatVector.fromArray(F, acc, aOff + 3 * d + i);
+            long o = off + i * 4L;
+            for (int j = 0; j < n; j++) {
+                FloatVector v = FloatVector.fromMemorySegment(F, seg, o + (long) j * d * 4, LE);
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + j]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + TILE + j]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * TILE + j]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * TILE + j]), a3);
+            }
+            a0.intoArray(acc, aOff + i);
+            a1.intoArray(acc, aOff + d + i);
+            a2.intoArray(acc, aOff + 2 * d + i);
+            a3.intoArray(acc, aOff + 3 * d + i);
+        }
     }
 
     /** {@code acc[aOff ..] += Σ_j p[pOff + j] · row_j}, rows of d floats from byte {@code off}. */

@@ -26,23 +26,38 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
     /** The query scaled by 1/sqrt(d), {@code [queryHeads][headDim]}. */
     protected final float[] qs;
     /** Partial state per (unit, head of the group): slot {@code unit · groupSize + h}. */
-    protected final float[] partM;
-    protected final float[] partL;
+    protected float[] partM;
+    protected float[] partL;
     /** {@code partAcc[slot · headDim + i]}. */
-    protected final float[] partAcc;
+    protected float[] partAcc;
+    /** Tokens per unit. */
+    protected final int chunk;
     private int chunks;
     private int tokens;
 
     protected SplitAttention(AttentionShape shape, int maxTokens, KernelPool pool) {
+        this(shape, maxTokens, pool, CHUNK);
+    }
+
+    /** {@code chunk}: tokens per unit (a multiple of the cache's block size); partials sized for {@code maxTokens}, grown if exceeded. */
+    protected SplitAttention(AttentionShape shape, int maxTokens, KernelPool pool, int chunk) {
         this.shape = shape;
         this.groupSize = shape.groupSize();
         this.headDim = shape.headDim();
         this.pool = java.util.Objects.requireNonNull(pool, "pool");
-        int maxUnits = shape.kvHeads() * Math.max(1, (maxTokens + CHUNK - 1) / CHUNK);
+        if (chunk <= 0) {
+            throw new IllegalArgumentException("chunk must be > 0 tokens, was " + chunk);
+        }
+        this.chunk = chunk;
         this.qs = new float[shape.queryHeads() * headDim];
+        size(maxTokens);
+    }
+
+    private void size(long maxTokens) {
+        int maxUnits = Math.toIntExact(shape.kvHeads() * Math.max(1, (maxTokens + chunk - 1) / chunk));
         this.partM = new float[maxUnits * groupSize];
         this.partL = new float[maxUnits * groupSize];
-        this.partAcc = new float[maxUnits * groupSize * headDim];
+        this.partAcc = new float[Math.multiplyExact(maxUnits * groupSize, headDim)];
     }
 
     @Override
@@ -78,9 +93,9 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
         }
         prepareQuery(q);
         tokens = t;
-        chunks = (t + CHUNK - 1) / CHUNK;
+        chunks = (t + chunk - 1) / chunk;
         if ((long) chunks * shape.kvHeads() * groupSize > partM.length) {
-            throw new IllegalStateException("cache holds " + t + " tokens, more than this kernel was sized for");
+            size(2L * t); // the cache outgrew the partial buffers: grow once, not per step
         }
         pool.run(this, shape.kvHeads() * chunks);
         merge(out);
@@ -94,8 +109,8 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
         Arrays.fill(partM, slot, slot + groupSize, Float.NEGATIVE_INFINITY);
         Arrays.fill(partL, slot, slot + groupSize, 0f);
         Arrays.fill(partAcc, slot * headDim, (slot + groupSize) * headDim, 0f);
-        int t0 = c * CHUNK;
-        attendChunk(kvHead, t0, Math.min(tokens, t0 + CHUNK), worker, slot);
+        int t0 = c * chunk;
+        attendChunk(kvHead, t0, Math.min(tokens, t0 + chunk), worker, slot);
     }
 
     /** Merges the chunk partials of every query head, in chunk order. */

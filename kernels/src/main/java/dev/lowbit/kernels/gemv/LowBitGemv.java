@@ -152,6 +152,19 @@ public final class LowBitGemv implements RowPool.RowTask {
                 }
                 xsum[gi] = s;
             }
+        } else if (format == PackedFormat.BITMOD4) {
+            // int-lane order: per 128-unit and per h (4L code bytes), block k (0..7) of L lanes
+            // holds x[unit + (k & 1)·64 + 4L·h + 4l + (k >> 1)] (nibble k of lane l's int)
+            for (int u0 = 0; u0 < xp.length; u0 += 128) {
+                for (int h = 0; h < 64 / (4 * L); h++) {
+                    for (int k = 0; k < 8; k++) {
+                        for (int l = 0; l < L; l++) {
+                            int e = u0 + (k & 1) * 64 + 4 * L * h + 4 * l + (k >> 1);
+                            xp[u0 + (h * 8 + k) * L + l] = e < cols ? x[e] : 0f;
+                        }
+                    }
+                }
+            }
         } else {
             System.arraycopy(x, 0, xp, 0, cols);
         }
@@ -168,17 +181,20 @@ public final class LowBitGemv implements RowPool.RowTask {
         }
     }
 
-    /** The value of each lane's code {@code idx} (0..15) in the 16-entry table at {@code off}. */
+    /**
+     * The table entry {@code idx & 15} of the 16-entry table at {@code off}, per lane. Vector API
+     * permutes wrap their indexes (JDK 24+), so callers pass raw nibble-bearing lanes.
+     */
     private static IntVector lookup(IntVector idx, int off) {
         if (L >= 16) {
             return idx.selectFrom(IntVector.fromArray(I, TABLES, off));
         } else if (L == 8) {
             return idx.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 8));
         }
-        IntVector i8 = idx.and(7);
-        IntVector lo = i8.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 4));
-        IntVector hi = i8.selectFrom(IntVector.fromArray(I, TABLES, off + 8), IntVector.fromArray(I, TABLES, off + 12));
-        return lo.blend(hi, idx.compare(VectorOperators.GE, 8));
+        IntVector i16 = idx.and(15);
+        IntVector lo = i16.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 4));
+        IntVector hi = i16.selectFrom(IntVector.fromArray(I, TABLES, off + 8), IntVector.fromArray(I, TABLES, off + 12));
+        return lo.blend(hi, i16.compare(VectorOperators.GE, 8));
     }
 
     private static IntVector widen(ByteVector b, int part) {
@@ -186,34 +202,85 @@ public final class LowBitGemv implements RowPool.RowTask {
     }
 
     private void bitmod4(int r0, int r1) {
-        float[] xp = this.xp;
-        for (int r = r0; r < r1; r++) {
-            FloatVector acc = FloatVector.zero(F);
-            long k = (long) r * groupsPerRow;
-            for (int gi = 0; gi < groupsPerRow; gi++, k++) {
-                int m = meta.get(U16, k * 2);
-                int tab = T4 + ((m >>> 14) & 3) * 16;
-                float scale = Float.float16ToFloat((short) ((m & 0x3FFF) << 1));
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                long cbase = k * codeBytes;
-                int xbase = gi * g;
-                for (int u = 0; u < g; u += 128, cbase += 64, xbase += 128) {
-                    for (int j = 0; j < 64; j += P) {
-                        ByteVector b = ByteVector.fromMemorySegment(BP, codes, cbase + j, ByteOrder.LITTLE_ENDIAN);
-                        for (int p = 0; p < PARTS; p++) {
-                            IntVector v = widen(b, p);
-                            FloatVector lo = lookup(v.and(15), tab).reinterpretAsFloats();
-                            FloatVector hi = lookup(v.lanewise(VectorOperators.ASHR, 4).and(15), tab).reinterpretAsFloats();
-                            a0 = lo.fma(FloatVector.fromArray(F, xp, xbase + j + p * L), a0);
-                            a1 = hi.fma(FloatVector.fromArray(F, xp, xbase + 64 + j + p * L), a1);
-                        }
-                    }
-                }
-                acc = a0.add(a1).fma(FloatVector.broadcast(F, scale), acc);
+        int r = r0;
+        if (L >= 16) {
+            for (; r + 1 < r1; r += 2) {
+                bitmod4Pair16(r);
             }
-            y[r] = acc.reduceLanes(VectorOperators.ADD);
         }
+        for (; r < r1; r++) {
+            bitmod4Row(r);
+        }
+    }
+
+    /**
+     * 16-lane fast path, rows r and r+1 together. A unit's 64 code bytes load as 16 int lanes
+     * (lane l = bytes 4l..4l+3); nibble k of every lane (a shift by 4k) indexes the table
+     * directly (the permute ignores the upper bits), against x' in matching order. Each group's
+     * tables sit in registers and each activation load feeds both rows.
+     */
+    private void bitmod4Pair16(int r) {
+        float[] xp = this.xp;
+        FloatVector accA = FloatVector.zero(F);
+        FloatVector accB = FloatVector.zero(F);
+        long ka = (long) r * groupsPerRow;
+        long kb = ka + groupsPerRow;
+        for (int gi = 0; gi < groupsPerRow; gi++, ka++, kb++) {
+            int ma = meta.get(U16, ka * 2);
+            int mb = meta.get(U16, kb * 2);
+            IntVector tA = IntVector.fromArray(I, TABLES, T4 + ((ma >>> 14) & 3) * 16);
+            IntVector tB = IntVector.fromArray(I, TABLES, T4 + ((mb >>> 14) & 3) * 16);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
+            FloatVector b1 = FloatVector.zero(F);
+            long ca = ka * codeBytes;
+            long cb = kb * codeBytes;
+            for (int u = 0, xb = gi * g; u < g; u += 128, ca += 64, cb += 64, xb += 128) {
+                IntVector va = IntVector.fromMemorySegment(I, codes, ca, ByteOrder.LITTLE_ENDIAN);
+                IntVector vb = IntVector.fromMemorySegment(I, codes, cb, ByteOrder.LITTLE_ENDIAN);
+                for (int k = 0; k < 8; k += 2) {
+                    FloatVector x0 = FloatVector.fromArray(F, xp, xb + k * 16);
+                    FloatVector x1 = FloatVector.fromArray(F, xp, xb + k * 16 + 16);
+                    a0 = va.lanewise(VectorOperators.LSHR, 4 * k).selectFrom(tA).reinterpretAsFloats().fma(x0, a0);
+                    b0 = vb.lanewise(VectorOperators.LSHR, 4 * k).selectFrom(tB).reinterpretAsFloats().fma(x0, b0);
+                    a1 = va.lanewise(VectorOperators.LSHR, 4 * k + 4).selectFrom(tA).reinterpretAsFloats().fma(x1, a1);
+                    b1 = vb.lanewise(VectorOperators.LSHR, 4 * k + 4).selectFrom(tB).reinterpretAsFloats().fma(x1, b1);
+                }
+            }
+            accA = a0.add(a1).fma(FloatVector.broadcast(F, Float.float16ToFloat((short) ((ma & 0x3FFF) << 1))), accA);
+            accB = b0.add(b1).fma(FloatVector.broadcast(F, Float.float16ToFloat((short) ((mb & 0x3FFF) << 1))), accB);
+        }
+        y[r] = accA.reduceLanes(VectorOperators.ADD);
+        y[r + 1] = accB.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One row, any species: int lanes of 4 code bytes, nibble k against x' (see {@link #prepare}). */
+    private void bitmod4Row(int r) {
+        float[] xp = this.xp;
+        FloatVector acc = FloatVector.zero(F);
+        long k0 = (long) r * groupsPerRow;
+        for (int gi = 0; gi < groupsPerRow; gi++) {
+            long kk = k0 + gi;
+            int m = meta.get(U16, kk * 2);
+            int tab = T4 + ((m >>> 14) & 3) * 16;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            long cbase = kk * codeBytes;
+            int xb = gi * g;
+            for (int h = 0; h < g / (8 * L); h++, cbase += 4L * L) {
+                // unit-relative order: h covers 4L code bytes; x' holds 8 blocks of L per h
+                IntVector v = IntVector.fromMemorySegment(I, codes, cbase, ByteOrder.LITTLE_ENDIAN);
+                for (int k = 0; k < 8; k += 2, xb += 2 * L) {
+                    a0 = lookup(v.lanewise(VectorOperators.LSHR, 4 * k), tab).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(F, xp, xb), a0);
+                    a1 = lookup(v.lanewise(VectorOperators.LSHR, 4 * k + 4), tab).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(F, xp, xb + L), a1);
+                }
+            }
+            acc = a0.add(a1).fma(FloatVector.broadcast(F, Float.float16ToFloat((short) ((m & 0x3FFF) << 1))), acc);
+        }
+        y[r] = acc.reduceLanes(VectorOperators.ADD);
     }
 
     private void bitmod3(int r0, int r1) {
@@ -280,7 +347,7 @@ public final class LowBitGemv implements RowPool.RowTask {
                     for (int p = 0; p < PARTS; p++) {
                         IntVector v = widen(b, p);
                         for (int kk = 0; kk < 4; kk++) {
-                            IntVector q = v.lanewise(VectorOperators.ASHR, 2 * kk).and(3);
+                            IntVector q = v.lanewise(VectorOperators.ASHR, 2 * kk); // tables repeat every 4 entries
                             FloatVector wv = lookup(q, ternary ? TT : TI).reinterpretAsFloats();
                             FloatVector xv = FloatVector.fromArray(F, xp, xb + kk * P + p * L);
                             if ((kk & 1) == 0) {

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * so the spectrum is fully described by n reals, packed as
  * <pre>
  *   R = [Re X_0, Re X_1, Im X_1, Re X_2, Im X_2, …, (n even: Re X_{n/2})]
- *   R[0] = Re X_0;  R[2k−1] = Re X_k, R[2k] = Im X_k for 1 <= k < n/2 (k <= (n−1)/2 for odd n);
+ *   R[0] = Re X_0;  R[2k−1] = Re X_k, R[2k] = Im X_k for 1 &lt;= k &lt; n/2 (k &lt;= (n−1)/2 for odd n);
  *   n even: R[n−1] = Re X_{n/2}.
  * </pre>
  * Inverse: {@code x_j = (1/n)·[R0 + 2·Σ_k (Re X_k·cos θ − Im X_k·sin θ) + (n even) Re X_{n/2}·(−1)^j]}

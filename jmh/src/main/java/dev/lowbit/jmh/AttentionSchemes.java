@@ -1,0 +1,151 @@
+package dev.lowbit.jmh;
+
+import dev.lowbit.kernels.attention.AttentionShape;
+import dev.lowbit.kernels.attention.DecodeAttention;
+import dev.lowbit.kernels.attention.DenseAttention;
+import dev.lowbit.kernels.attention.DenseKvCache;
+import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.attention.QuantizedAttention;
+import dev.lowbit.kernels.attention.ScalarAttention;
+import dev.lowbit.kernels.kv.KvScheme;
+import dev.lowbit.kernels.kv.QuantizedKvCache;
+import dev.lowbit.packing.DType;
+import java.lang.foreign.Arena;
+import java.util.SplittableRandom;
+
+/**
+ * Builds the decode-attention kernel of each benchmarked scheme over a synthetic cache of
+ * {@code tokens} tokens (Gaussian keys with a few large-gain channels, Gaussian values; seeded).
+ * Names are the CSV {@code benchmark} column: scalar (reference), fp32, fp16 (SIMD over a dense
+ * cache), kivi2, vidkv (fused kernel over a {@link QuantizedKvCache} with G = 32, R = 128).
+ */
+public final class AttentionSchemes {
+    private AttentionSchemes() {}
+
+    /** Parses {@code "28x4x128"} (query heads x KV heads x head dim). */
+    public static AttentionShape parseHeads(String heads) {
+        String[] p = heads.split("x");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("heads must look like 28x4x128 (query x kv x dim), was '" + heads + "'");
+        }
+        return new AttentionShape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+    }
+
+    /** Fills one token of keys and values for all KV heads. */
+    static void token(SplittableRandom r, AttentionShape s, float[] k, float[] v) {
+        int d = s.headDim();
+        for (int i = 0; i < k.length; i++) {
+            double gain = (i % d) % 16 == 3 ? 8 : 1;
+            k[i] = (float) (gain * gaussian(r));
+            v[i] = (float) gaussian(r);
+        }
+    }
+
+    static double gaussian(SplittableRandom r) {
+        double u = r.nextDouble(1e-12, 1);
+        double w = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w);
+    }
+
+    /** A query of {@code queryHeads · headDim} Gaussian floats. */
+    public static float[] query(AttentionShape s, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] q = new float[s.queryHeads() * s.headDim()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) gaussian(r);
+        }
+        return q;
+    }
+
+    /**
+     * The kernel for {@code scheme} over a fresh synthetic cache in {@code arena} (which must be
+     * shared or global when {@code pool} has more than one thread).
+     */
+    public static DecodeAttention build(String scheme, AttentionShape s, int tokens, KernelPool pool, Arena arena, long seed) {
+        return switch (scheme) {
+            case "scalar" -> new ScalarAttention(dense(s, tokens, DType.F32, arena, seed));
+            case "fp32" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool);
+            case "fp16" -> new DenseAttention(dense(s, tokens, DType.F16, arena, seed), pool);
+            case "kivi2", "vidkv" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
+            default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme
+                    + "'; expected one of scalar, fp32, fp16, kivi2, vidkv");
+        };
+    }
+
+    /** Whether {@code scheme} can be built in this build. */
+    public static boolean available(String scheme) {
+        return switch (scheme) {
+            case "scalar", "fp32", "fp16", "kivi2", "vidkv" -> true;
+            default -> false;
+        };
+    }
+
+    /** Bytes of cache one decode step of {@code scheme} reads (packed bytes and metadata for quantized schemes). */
+    public static long bytesRead(String scheme, AttentionShape s, int tokens) {
+        long elems = 2L * s.kvHeads() * tokens * s.headDim();
+        return switch (scheme) {
+            case "scalar", "fp32" -> elems * 4;
+            case "fp16" -> elems * 2;
+            case "kivi2", "vidkv" -> quantizedBytes(KvScheme.parse(scheme), s, tokens);
+            default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme + "'");
+        };
+    }
+
+    /** Default cache geometry of the benchmarks: G = 32, R = 128 (the VidKV / KIVI defaults). */
+    public static final int GROUP = 32;
+    public static final int RESIDUAL = 128;
+
+    /**
+     * Packed codes + metadata + FP32 residual bytes of a {@code tokens}-token cache, from the
+     * codecs' sizes and the cache's quantization rule (blocks = max(0, floor((T − R)/G))),
+     * without building it; equals {@code KvCacheSnapshot} payload + metadata + residual bytes
+     * for caches without salient tokens.
+     */
+    static long quantizedBytes(KvScheme scheme, AttentionShape s, int tokens) {
+        int d = s.headDim();
+        int calibTokens = RESIDUAL + GROUP;
+        var kc = scheme.keyCodec(0, GROUP, d, new float[calibTokens * d], calibTokens);
+        var vc = scheme.valueCodec(GROUP, d);
+        long blocks = Math.max(0, (tokens - RESIDUAL) / GROUP);
+        long perHead = blocks * (kc.codeBytes() + kc.metaBytes() + vc.codeBytes() + vc.metaBytes())
+                + (blocks > 0 ? scheme.headMetadataBytes(d) : 0)
+                + (tokens - blocks * GROUP) * d * 8L;
+        return perHead * s.kvHeads();
+    }
+
+    static QuantizedKvCache quantized(String scheme, AttentionShape s, int tokens, Arena arena, long seed) {
+        QuantizedKvCache c = QuantizedKvCache.builder(s.kvHeads(), s.headDim()).scheme(KvScheme.parse(scheme))
+                .groupSize(GROUP).residual(RESIDUAL).blocksPerChunk(256).build(arena);
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 256; // append in batches of [kvHeads][n][d]
+        float[] k = new float[s.kvHeads() * s.headDim()];
+        float[] v = new float[k.length];
+        float[] kb = new float[s.kvHeads() * n * s.headDim()];
+        float[] vb = new float[kb.length];
+        int d = s.headDim();
+        for (int t0 = 0; t0 < tokens; t0 += n) {
+            int m = Math.min(n, tokens - t0);
+            for (int t = 0; t < m; t++) {
+                token(r, s, k, v);
+                for (int h = 0; h < s.kvHeads(); h++) {
+                    System.arraycopy(k, h * d, kb, (h * m + t) * d, d);
+                    System.arraycopy(v, h * d, vb, (h * m + t) * d, d);
+                }
+            }
+            c.append(java.util.Arrays.copyOf(kb, s.kvHeads() * m * d), java.util.Arrays.copyOf(vb, s.kvHeads() * m * d), m);
+        }
+        return c;
+    }
+
+    static DenseKvCache dense(AttentionShape s, int tokens, DType type, Arena arena, long seed) {
+        DenseKvCache c = DenseKvCache.allocate(arena, s, type, tokens);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] k = new float[s.kvHeads() * s.headDim()];
+        float[] v = new float[k.length];
+        for (int t = 0; t < tokens; t++) {
+            token(r, s, k, v);
+            c.append(k, v);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.lowbit.kernels.attention;
+
+import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.decode.SimdGroupDecoder;
+import dev.lowbit.packing.format.PackedFormat;
+import dev.lowbit.packing.kv.ChannelGroupCodec;
+import dev.lowbit.packing.kv.KvBlockCodec;
+import dev.lowbit.packing.kv.RowStore;
+import dev.lowbit.packing.kv.TokenGroupCodec;
+import dev.lowbit.packing.kv.VidKvKeyQuantizer;
+import dev.lowbit.packing.kv.VidKvValueQuantizer;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD decode of one packed KV block (a {@link KvBlockCodec} record) into the float tiles the
+ * fused attention kernels multiply: keys channel-major, values token-major. Exact (the same
+ * arithmetic as the codecs), so tiles equal the scalar dequantization bit for bit.
+ *
+ * <ul>
+ *   <li>Key tile {@code kt[r · stride + t]}: row r is the r-th entry of the codec's prepared
+ *       query — channel r for {@link ChannelGroupCodec} (KIVI-2 keys); for
+ *       {@link VidKvKeyQuantizer} the nA INT2 anomalous channels, then the n 1-bit spectral
+ *       coefficients (±scale, not inverse-transformed: scores use Parseval). Lanes run over the
+ *       G tokens; pad lanes up to {@code stride} are left as they are (zero).</li>
+ *   <li>Value tile {@code vt[t · d + c]}: {@link TokenGroupCodec} INT2 (KIVI-2 values) decodes
+ *       row by row; per-channel codes ({@link ChannelGroupCodec}, {@link VidKvValueQuantizer})
+ *       are decoded token by token with lanes over channels from each channel's 32-bit code
+ *       words; VidKV salient tokens then get their INT2 side row.</li>
+ * </ul>
+ */
+final class KvTileDecoder {
+    private static final VectorSpecies<Float> F = VectorShapes.F;
+    private static final VectorSpecies<Integer> I = VectorShapes.I;
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int INT1 = 0;
+    private static final int INT2 = 1;
+    private static final int TERNARY2 = 2;
+
+    private KvTileDecoder() {}
+
+    private static int kind(PackedFormat f, String what) {
+        return switch (f) {
+            case INT1 -> INT1;
+            case INT2 -> INT2;
+            case TERNARY2 -> TERNARY2;
+            default -> throw new IllegalArgumentException("no fused kernel for " + what + " in format " + f);
+        };
+    }
+
+    /** Where each key-tile row's group lives inside a block. */
+    static final class KeyPlan {
+        final KvBlockCodec codec;
+        final int rows;
+        final int[] kind;
+        final int[] codeOff;
+        final int[] metaOff;
+        final int[] codeBytes;
+
+        KeyPlan(KvBlockCodec c) {
+            this.codec = c;
+            int g = c.groupSize();
+            if (c instanceof VidKvKeyQuantizer v) {
+                int na = v.split().anomalousCount();
+                int n = v.split().normalCount();
+                rows = na + n;
+                kind = new int[rows];
+                codeOff = new int[rows];
+                metaOff = new int[rows];
+                codeBytes = new int[rows];
+                int cb2 = PackedFormat.INT2.codec().codeBytes(g);
+                int cb1 = PackedFormat.INT1.codec().codeBytes(g);
+                for (int i = 0; i < na; i++) {
+                    kind[i] = INT2;
+                    codeOff[i] = i * cb2;
+                    metaOff[i] = 4 * i;
+                    codeBytes[i] = cb2;
+                }
+                for (int m = 0; m < n; m++) {
+                    kind[na + m] = INT1;
+                    codeOff[na + m] = v.spectrumCodeOffset() + m * cb1;
+                    metaOff[na + m] = v.spectrumMetaOffset() + 2 * m;
+                    codeBytes[na + m] = cb1;
+                }
+            } else if (c instanceof ChannelGroupCodec cg) {
+                rows = c.headDim();
+                int k = kind(cg.format(), "keys");
+                kind = new int[rows];
+                codeOff = new int[rows];
+                metaOff = new int[rows];
+                codeBytes = new int[rows];
+                for (int r = 0; r < rows; r++) {
+                    kind[r] = k;
+                    codeOff[r] = r * cg.channelCodeBytes();
+                    metaOff[r] = r * cg.channelMetaBytes();
+                    codeBytes[r] = cg.channelCodeBytes();
+                }
+            } else {
+                throw new IllegalArgumentException("no fused kernel for key codec " + c.name());
+            }
+            if (c.preparedQueryLength() != rows) {
+                throw new IllegalArgumentException("key codec " + c.name() + " prepares " + c.preparedQueryLength()
+                        + " query entries for " + rows + " tile rows");
+            }
+        }
+    }
+
+    /** Decodes a key block into {@code kt} (rows {@code stride} floats apart). */
+    static void keyTile(KeyPlan p, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, float[] kt, int stride) {
+        int g = p.codec.groupSize();
+        for (int r = 0; r < p.rows; r++) {
+            long co = codeOff + p.codeOff[r];
+            long mo = metaOff + p.metaOff[r];
+            switch (p.kind[r]) {
+                case INT2 -> SimdGroupDecoder.int2(codes, co, p.codeBytes[r], meta.get(F16, mo), meta.get(F16, mo + 2), g, kt, r * stride);
+                case INT1 -> SimdGroupDecoder.int1(codes, co, p.codeBytes[r], meta.get(F16, mo), g, kt, r * stride);
+                default -> SimdGroupDecoder.ternary2(codes, co, p.codeBytes[r], meta.get(F16, mo), g, kt, r * stride);
+            }
+        }
+    }
+
+    /** How a value block is laid out. */
+    static final class ValuePlan {
+        final KvBlockCodec codec;
+        /** Per-channel codes (true) or per-token INT2 rows (false). */
+        final boolean perChannel;
+        final int kind;
+        final int channelCodeBytes;
+        final int channelMetaBytes;
+        final VidKvValueQuantizer vidkv;
+        final int rowGroups;
+        final int rowGroupCodeBytes;
+
+        ValuePlan(KvBlockCodec c) {
+            this.codec = c;
+            int g = c.groupSize();
+            rowGroups = (c.headDim() + g - 1) / g;
+            rowGroupCodeBytes = PackedFormat.INT2.codec().codeBytes(g);
+            if (c instanceof VidKvValueQuantizer v) {
+                perChannel = true;
+                kind = TERNARY2;
+                channelCodeBytes = PackedFormat.TERNARY2.codec().codeBytes(g);
+                channelMetaBytes = 2;
+                vidkv = v;
+            } else if (c instanceof ChannelGroupCodec cg) {
+                perChannel = true;
+                kind = kind(cg.format(), "values");
+                channelCodeBytes = cg.channelCodeBytes();
+                channelMetaBytes = cg.channelMetaBytes();
+                vidkv = null;
+            } else if (c instanceof TokenGroupCodec && c.name().equals("int2/token")) {
+                perChannel = false;
+                kind = INT2;
+                channelCodeBytes = 0;
+                channelMetaBytes = 0;
+                vidkv = null;
+            } else {
+                throw new IllegalArgumentException("no fused kernel for value codec " + c.name());
+            }
+        }
+
+        /** Bits per code of the per-channel layout. */
+        int bits() {
+            return kind == INT1 ? 1 : 2;
+        }
+    }
+
+    /** Per-worker scratch for {@link #valueTile}. */
+    static final class ValueScratch {
+        final int[] words;
+        final float[] scale;
+        final float[] min;
+
+        ValueScratch(int groupSize, int headDim) {
+            int wordsPerChannel = (2 * groupSize + 31) / 32;
+            int dp = roundUp(headDim, F.length());
+            words = new int[wordsPerChannel * dp];
+            scale = new float[dp];
+            min = new float[dp];
+        }
+    }
+
+    static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    /** Decodes a value block token-major into {@code vt[t·d + c]}. */
+    static void valueTile(ValuePlan p, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+                          ValueScratch s, float[] vt) {
+        int g = p.codec.groupSize();
+        int d = p.codec.headDim();
+        if (!p.perChannel) {
+            int ng = p.rowGroups;
+            int cb = p.rowGroupCodeBytes;
+            for (int t = 0; t < g; t++) {
+                for (int j = 0; j < ng; j++) {
+                    long k = (long) t * ng + j;
+                    long mo = metaOff + 4 * k;
+                    SimdGroupDecoder.int2(codes, codeOff + k * cb, cb, meta.get(F16, mo), meta.get(F16, mo + 2),
+                            Math.min(g, d - j * g), vt, t * d + j * g);
+                }
+            }
+            return;
+        }
+        perChannelTile(p, codes, codeOff, meta, metaOff, s, vt);
+        if (p.vidkv != null) {
+            VidKvValueQuantizer v = p.vidkv;
+            long r = v.firstRow(meta, metaOff);
+            for (int t = 0; t < g; t++) {
+                if (v.isSalient(meta, metaOff, t)) { // its ternary codes are 0: the INT2 row is the value
+                    rowInt2(rows.codes(r), rows.codeOffset(r), rows.meta(r), rows.metaOffset(r), p, vt, t * d);
+                    r++;
+                }
+            }
+        }
+    }
+
+    /** One salient token's INT2 row (groups of G channels) into {@code vt[off ..]}. */
+    private static void rowInt2(MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, ValuePlan p, float[] vt, int off) {
+        int g = p.codec.groupSize();
+        int d = p.codec.headDim();
+        int cb = p.rowGroupCodeBytes;
+        for (int j = 0; j < p.rowGroups; j++) {
+            long mo = metaOff + 4L * j;
+            SimdGroupDecoder.int2(codes, codeOff + (long) j * cb, cb, meta.get(F16, mo), meta.get(F16, mo + 2),
+                    Math.min(g, d - j * g), vt, off + j * g);
+        }
+    }
+
+    /**
+     * Per-channel codes, token-major out: each channel's codes are read as 32-bit words (scalar,
+     * once per block), then token t of L channels is {@code (word >>> bits·(t mod per)) & mask}
+     * with lanes over channels, times the channel scale (INT1: sign; INT2: fma with step and min).
+     */
+    private static void perChannelTile(ValuePlan p, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff,
+                                       ValueScratch s, float[] vt) {
+        int g = p.codec.groupSize();
+        int d = p.codec.headDim();
+        int bits = p.bits();
+        int perWord = 32 / bits;
+        int nWords = (g + perWord - 1) / perWord;
+        int dp = s.scale.length;
+        int cb = p.channelCodeBytes;
+        for (int c = 0; c < d; c++) {
+            long co = codeOff + (long) c * cb;
+            for (int w = 0; w < nWords; w++) {
+                s.words[w * dp + c] = wordAt(codes, co, 4 * w, cb);
+            }
+            long mo = metaOff + (long) c * p.channelMetaBytes;
+            s.scale[c] = Float.float16ToFloat(meta.get(F16, mo));
+            s.min[c] = p.kind == INT2 ? Float.float16ToFloat(meta.get(F16, mo + 2)) : 0f;
+        }
+        int l = F.length();
+        int codeMask = (1 << bits) - 1;
+        for (int t = 0; t < g; t++) {
+            int w = t / perWord;
+            int shift = bits * (t % perWord);
+            for (int c = 0; c < d; c += l) {
+                VectorMask<Float> m = F.indexInRange(c, d);
+                IntVector code = IntVector.fromArray(I, s.words, w * dp + c).lanewise(VectorOperators.LSHR, shift).and(codeMask);
+                FloatVector sc = FloatVector.fromArray(F, s.scale, c);
+                FloatVector v;
+                if (p.kind == TERNARY2) {
+                    IntVector trit = code.and(1).sub(code.lanewise(VectorOperators.LSHR, 1));
+                    v = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(sc);
+                } else if (p.kind == INT2) {
+                    v = ((FloatVector) code.convert(VectorOperators.I2F, 0)).fma(sc, FloatVector.fromArray(F, s.min, c));
+                } else {
+                    v = sc.neg().blend(sc, code.compare(VectorOperators.NE, 0).cast(F));
+                }
+                v.intoArray(vt, t * d + c, m);
+            }
+        }
+    }
+
+    /** Little-endian 32-bit word at byte {@code b} of a group of {@code cb} bytes (missing bytes read 0). */
+    private static int wordAt(MemorySegment codes, long codeOff, int b, int cb) {
+        if (b + 4 <= cb) {
+            return codes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), codeOff + b);
+        }
+        int w = 0;
+        for (int j = 0; b + j < cb && j < 4; j++) {
+            w |= (codes.get(ValueLayout.JAVA_BYTE, codeOff + b + j) & 0xFF) << (8 * j);
+        }
+        return w;
+    }
+}

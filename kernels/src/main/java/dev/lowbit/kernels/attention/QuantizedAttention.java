@@ -1,0 +1,142 @@
+package dev.lowbit.kernels.attention;
+
+import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.kv.KvCacheSnapshot;
+import dev.lowbit.kernels.kv.QuantizedKvCache;
+import dev.lowbit.packing.kv.KvBlockCodec;
+import java.util.Objects;
+
+/**
+ * Fused decode attention over a {@link QuantizedKvCache} (KIVI-2, VidKV, and the plain
+ * per-channel INT1 / INT2 / TERNARY2 schemes) — the float-decode path: each packed block of G
+ * tokens is decoded once into L1-resident float tiles and used by every query head of its KV
+ * head (GQA), with one online-softmax step per block and head; the residual FP32 window is
+ * attended in place. No score buffer larger than a block, no dequantized copy of the cache.
+ *
+ * <p>Keys are scored in the codec's domain with a query prepared once per step and head
+ * ({@link KvBlockCodec#prepareQuery}): for VidKV the normal channels' query is transformed once
+ * and dotted with the 1-bit spectrum directly (Parseval), never inverse-transforming a key. Key
+ * tiles are channel-major (lanes over tokens: no horizontal reductions), value tiles
+ * token-major (four query heads per loaded value vector).
+ *
+ * <p>Each call attends the snapshot taken at its start. Float error against exact attention over
+ * the same packed data: the prepared query rounded to float, dot products of d terms, the
+ * Vector API exp, sums over tokens — bounded in the properties. Allocation-free per call once
+ * the head's key codecs are known (VidKV's {@code prepareQuery} allocates a small array per head).
+ */
+public final class QuantizedAttention extends SplitAttention {
+    private static final int L = VectorShapes.F.length();
+
+    private final QuantizedKvCache cache;
+    private final int g;
+    private final int stride;
+    private final KvTileDecoder.KeyPlan[] keyPlans;
+    private final KvTileDecoder.ValuePlan[] valuePlans;
+    private final double[] prepared;
+    /** Prepared, 1/sqrt(d)-scaled query per query head: {@code qp[qh · headDim + r]}. */
+    private final float[] qp;
+    private final float[][] kt;
+    private final float[][] vt;
+    private final float[][] scores;
+    private final KvTileDecoder.ValueScratch[] vscratch;
+    private KvCacheSnapshot snap;
+
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
+        super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
+                4096, pool, cache.groupSize() * Math.max(1, CHUNK / cache.groupSize()));
+        this.cache = cache;
+        this.g = cache.groupSize();
+        this.stride = KvTileDecoder.roundUp(g, 2 * L);
+        this.keyPlans = new KvTileDecoder.KeyPlan[shape.kvHeads()];
+        this.valuePlans = new KvTileDecoder.ValuePlan[shape.kvHeads()];
+        this.prepared = new double[headDim];
+        this.qp = new float[shape.queryHeads() * headDim];
+        int w = pool.threads();
+        this.kt = new float[w][headDim * stride];
+        this.vt = new float[w][g * headDim];
+        this.scores = new float[w][groupSize * stride];
+        this.vscratch = new KvTileDecoder.ValueScratch[w];
+        for (int i = 0; i < w; i++) {
+            vscratch[i] = new KvTileDecoder.ValueScratch(g, headDim);
+        }
+    }
+
+    @Override
+    protected int tokens() {
+        snap = cache.snapshot();
+        return Math.toIntExact(snap.tokens());
+    }
+
+    @Override
+    public long bytesRead() {
+        KvCacheSnapshot s = cache.snapshot();
+        return s.payloadBytes() + s.metadataBytes() + s.residualBytes();
+    }
+
+    @Override
+    protected void prepareQuery(float[] q) {
+        super.prepareQuery(q); // qs: scaled raw query, for the residual window
+        float scale = shape.scale();
+        for (int h = 0; h < shape.kvHeads(); h++) {
+            KvBlockCodec kc = snap.keyCodec(h);
+            if (kc == null) {
+                continue; // nothing packed yet for this head
+            }
+            if (keyPlans[h] == null || keyPlans[h].codec != kc) {
+                keyPlans[h] = new KvTileDecoder.KeyPlan(kc);
+            }
+            if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
+                valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
+            }
+            for (int j = 0; j < groupSize; j++) {
+                int qh = h * groupSize + j;
+                kc.prepareQuery(q, qh * headDim, prepared);
+                for (int r = 0; r < headDim; r++) {
+                    qp[qh * headDim + r] = (float) prepared[r] * scale;
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void attendChunk(int kvHead, int t0, int t1, int worker, int slot) {
+        KvCacheSnapshot s = snap;
+        int d = headDim;
+        float[] k = kt[worker];
+        float[] v = vt[worker];
+        float[] sc = scores[worker];
+        long q = s.quantizedBlocks();
+        int q0 = kvHead * groupSize * d;
+        for (int tt = t0; tt < t1; tt += g) {
+            long b = tt / g;
+            int n;
+            float[] values;
+            int vOff;
+            if (b < q) {
+                n = g;
+                KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
+                        s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
+                for (int h = 0; h < groupSize; h++) {
+                    TileOps.channelMajorScores(qp, q0 + h * d, keyPlans[kvHead].rows, k, stride, sc, h * stride);
+                }
+                KvTileDecoder.valueTile(valuePlans[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b),
+                        s.valueMeta(kvHead, b), s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), vscratch[worker], v);
+                values = v;
+                vOff = 0;
+            } else {
+                int i = (int) (b - q);
+                n = s.residualBlockTokens(i);
+                float[] rk = s.residualKeys(kvHead, i);
+                for (int j = 0; j < n; j++) {
+                    for (int h = 0; h < groupSize; h++) {
+                        sc[h * stride + j] = TileOps.dot(qs, q0 + h * d, rk, j * d, d);
+                    }
+                }
+                values = s.residualValues(kvHead, i);
+                vOff = 0;
+            }
+            SoftmaxTile.update(sc, stride, n, groupSize, partM, partL, partAcc, slot, d);
+            TileOps.accumulateHeads(sc, stride, groupSize, n, values, vOff, d, partAcc, slot * d);
+        }
+    }
+}
