@@ -9,6 +9,7 @@ import dev.lowbit.kernels.attention.AttentionShape;
 import dev.lowbit.kernels.attention.DenseAttention;
 import dev.lowbit.kernels.attention.DenseKvCache;
 import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.decode.GroupDecoder;
 import dev.lowbit.kernels.gemv.BitPlaneGemv;
 import dev.lowbit.kernels.gemv.LowBitGemv;
@@ -208,6 +209,20 @@ class KernelLifetimeTest {
             float[] q = new float[4 * 16];
             assertClosed(() -> s.keys(0));
             assertClosed(() -> ReferenceAttention.decode(s, q, 4, new float[4 * 16]));
+            if (!name.equals("int2")) { // no fused kernel for every scheme name: only those it accepts
+                try (KernelPool one = new KernelPool(1)) {
+                    QuantizedAttention fused;
+                    try {
+                        fused = new QuantizedAttention(cache, 4, one);
+                    } catch (IllegalArgumentException unsupported) {
+                        fused = null;
+                    }
+                    if (fused != null) {
+                        QuantizedAttention f = fused;
+                        assertClosed(() -> f.attend(q, new float[4 * 16]));
+                    }
+                }
+            }
             // the next append quantizes a block into the closed arena: refused, the published state unchanged
             assertClosed(() -> cache.append(kv, kv, 40));
             assertTrue(cache.tokens() == 40, name + ": a failed append changed the token count to " + cache.tokens());
