@@ -37,6 +37,7 @@ final class FuzzCommand implements Callable<Integer> {
         TARGETS.put("npy", "NpyFuzzTest#npy");
         TARGETS.put("decode", "CodecFuzzTest#decode");
         TARGETS.put("quantize", "CodecFuzzTest#quantize");
+        TARGETS.put("kv-append", "KvCacheFuzzTest#append");
     }
 
     @Option(names = "--seconds", defaultValue = "60", description = "Fuzzing time per target in seconds (default ${DEFAULT-VALUE}).")

@@ -20,6 +20,13 @@ final class GroupStats {
         return m;
     }
 
+    /**
+     * Half the FP16 subnormal step (2^-25): rounding a scale to FP16 is relative (2^-11) only for
+     * normal values; below 2^-14 it is absolute, up to this much, so a group of tiny values can
+     * get a scale above its largest magnitude (a mean of 3e-8 rounds up to 2^-24 = 6e-8).
+     */
+    static final float FP16_SUBNORMAL_HALF_STEP = 0x1p-25f;
+
     /** Slack for float rounding in error bounds: a few ulps of the group's largest magnitude. */
     static float slack(float[] x, int off, int len) {
         return 4 * Math.ulp(Math.max(maxAbs(x, off, len), Float.MIN_NORMAL));

@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  * 32-bit word whose bit {@code i} is element {@code i}. Bit = 1 when {@code x >= 0} (also −0).
  * Metadata: 2 bytes, the FP16 scale. Honest bits at G = 32: 1 + 16/32 = 1.5.
  *
- * <p>Error bound: {@code ||x| − scale| <= max(maxAbs, scale) = maxAbs} (plus FP16 rounding of
- * the scale).
+ * <p>Error bound: {@code ||x| − scale| <= max(maxAbs, scale) = maxAbs} plus FP16 rounding of
+ * the scale (relative 2^-11 for normal scales, up to 2^-25 absolute for subnormal ones).
  */
 public final class Int1Codec implements GroupCodec {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -69,6 +69,6 @@ public final class Int1Codec implements GroupCodec {
     @Override
     public float errorBound(float[] x, int off, int len) {
         float m = GroupStats.maxAbs(x, off, len);
-        return m * (1 + 0x1p-10f) + GroupStats.slack(x, off, len);
+        return m * (1 + 0x1p-10f) + GroupStats.FP16_SUBNORMAL_HALF_STEP + GroupStats.slack(x, off, len);
     }
 }

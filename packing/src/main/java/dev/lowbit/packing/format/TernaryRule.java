@@ -24,6 +24,6 @@ final class TernaryRule {
     /** Bound: zeros err by at most t = m/2; ±scale errs by at most max(maxAbs − s, s − t). */
     static float errorBound(float[] x, int off, int len) {
         float maxAbs = GroupStats.maxAbs(x, off, len);
-        return maxAbs * (1 + 0x1p-10f) + GroupStats.slack(x, off, len);
+        return maxAbs * (1 + 0x1p-10f) + GroupStats.FP16_SUBNORMAL_HALF_STEP + GroupStats.slack(x, off, len);
     }
 }

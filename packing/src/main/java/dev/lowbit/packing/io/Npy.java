@@ -125,7 +125,7 @@ public final class Npy {
         return switch (descr) {
             case "<f4" -> DType.F32;
             case "<f2" -> DType.F16;
-            default -> throw new CorruptFileException(path + ": .npy dtype '" + descr
+            default -> throw new CorruptFileException(path + ": .npy dtype '" + printable(descr)
                     + "' is not supported; expected little-endian float32 '<f4' or float16 '<f2'");
         };
     }
@@ -148,10 +148,23 @@ public final class Npy {
                 }
                 dims.add(v);
             } catch (NumberFormatException e) {
-                throw new CorruptFileException(path + ": .npy shape has a bad dimension '" + p + "'");
+                throw new CorruptFileException(path + ": .npy shape has a bad dimension '" + printable(p) + "'");
             }
         }
         return dims.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Header text quoted in an error message: control characters (a newline inside a corrupt
+     * header) become '?' and long text is cut, so the message stays one readable line.
+     */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 40; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return s.length() > 40 ? b + "..." : b.toString();
     }
 
     /** Writes {@code t} (F32 or F16, any view) as a version 1.0 {@code .npy}, atomically. */

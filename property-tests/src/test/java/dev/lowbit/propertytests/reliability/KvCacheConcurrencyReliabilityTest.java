@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.KvScheme;
 import dev.lowbit.kernels.kv.QuantizedKvCache;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,11 +30,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Several reader threads run GQA reference attention on snapshots while one writer appends
+ * Several reader threads run GQA attention (the scalar reference on snapshots, and the fused
+ * SIMD {@link QuantizedAttention} kernel) while one writer appends
  * tokens in random chunk sizes, bounded in time. Checked: token counts never go back; every
  * attention output a reader computed at n tokens equals, bit for bit, the output of a cache
  * built in one batch from the first n tokens (so each read saw a consistent prefix, neither torn
- * nor stale); and the final cache equals the batch-built cache in every packed byte and every
+ * nor stale); every fused-kernel output at n tokens is within float tolerance of that reference;
+ * and the final cache equals the batch-built cache in every packed byte and every
  * decoded value.
  */
 class KvCacheConcurrencyReliabilityTest {
@@ -76,9 +81,12 @@ class KvCacheConcurrencyReliabilityTest {
         float[] v = data(2, KV_HEADS * TOKENS * D);
         float[] q = data(3, Q_HEADS * D);
         Map<Long, float[]> seen = new ConcurrentHashMap<>();
+        List<FusedRead> fusedSeen = java.util.Collections.synchronizedList(new ArrayList<>());
         try (Arena arena = Arena.ofShared()) {
             QuantizedKvCache cache = builder(scheme).blocksPerChunk(3).build(arena);
             AtomicBoolean done = new AtomicBoolean();
+            CountDownLatch ready = new CountDownLatch(3);
+            java.util.concurrent.atomic.AtomicInteger fusedReads = new java.util.concurrent.atomic.AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(3);
             try {
                 List<Future<Integer>> readers = new ArrayList<>();
@@ -87,7 +95,19 @@ class KvCacheConcurrencyReliabilityTest {
                         long last = 0;
                         int reads = 0;
                         float[] out = new float[Q_HEADS * D];
+                        float[] fusedOut = new float[Q_HEADS * D];
+                        KernelPool one = new KernelPool(1);
+                        QuantizedAttention fused = new QuantizedAttention(cache, Q_HEADS, one);
+                        ready.countDown();
                         while (!done.get()) {
+                            // the SIMD fused kernel takes its own snapshot at some n in [n0, n1]
+                            long n0 = cache.snapshot().tokens();
+                            if (n0 > 0) {
+                                fused.attend(q, fusedOut);
+                                long n1 = cache.snapshot().tokens();
+                                fusedSeen.add(new FusedRead(n0, n1, fusedOut.clone()));
+                                fusedReads.incrementAndGet();
+                            }
                             KvCacheSnapshot s = cache.snapshot();
                             long n = s.tokens();
                             if (n < last) {
@@ -106,7 +126,9 @@ class KvCacheConcurrencyReliabilityTest {
                         return reads;
                     }));
                 }
+                ready.await();
                 Random rnd = new Random(4);
+                int appends = 0;
                 for (int t = 0; t < TOKENS; ) {
                     int n = Math.min(TOKENS - t, 1 + rnd.nextInt(24));
                     float[] kk = new float[KV_HEADS * n * D];
@@ -117,7 +139,15 @@ class KvCacheConcurrencyReliabilityTest {
                     }
                     cache.append(kk, vv, n);
                     t += n;
-                    Thread.sleep(0, 200_000);
+                    Thread.sleep(1); // let the readers interleave (2 cores, 4 threads)
+                    if (++appends % 4 == 0) {
+                        // the fused kernel is slow until the JIT compiles it: now and then let one of its reads finish
+                        int before = fusedReads.get();
+                        long deadline = System.nanoTime() + 300_000_000L;
+                        while (fusedReads.get() == before && System.nanoTime() < deadline) {
+                            Thread.sleep(1);
+                        }
+                    }
                 }
                 done.set(true);
                 int reads = 0;
@@ -146,8 +176,40 @@ class KvCacheConcurrencyReliabilityTest {
                 ReferenceAttention.decode(ref.snapshot(), q, Q_HEADS, expected);
                 assertArrayEquals(expected, sorted.get(n), "attention read at " + n + " tokens is not that of the " + n + "-token prefix");
             }
+            // The fused SIMD kernel's reads: each is within float tolerance of the reference attention
+            // of some prefix n in [n0, n1] (the tokens before and after its call).
+            List<FusedRead> reads;
+            synchronized (fusedSeen) {
+                reads = fusedSeen.stream().filter(r -> r.n1() - r.n0() <= 30).toList();
+            }
+            assertTrue(reads.stream().map(FusedRead::n0).distinct().count() > 1, "fused readers saw " + reads.size() + " usable reads");
+            Map<Long, float[]> refCache = new java.util.HashMap<>();
+            for (int i = 0; i < reads.size(); i += Math.max(1, reads.size() / 8)) {
+                FusedRead r = reads.get(i);
+                boolean matched = false;
+                StringBuilder tried = new StringBuilder();
+                for (long n = r.n0(); n <= r.n1() && !matched; n++) {
+                    float[] expected = refCache.computeIfAbsent(n, m -> {
+                        QuantizedKvCache ref = builder(scheme).build(arena);
+                        ref.append(prefix(k, (int) (long) m), prefix(v, (int) (long) m), (int) (long) m);
+                        float[] e = new float[Q_HEADS * D];
+                        ReferenceAttention.decode(ref.snapshot(), q, Q_HEADS, e);
+                        return e;
+                    });
+                    matched = true;
+                    for (int j = 0; j < expected.length && matched; j++) {
+                        matched = Math.abs(r.out()[j] - expected[j]) <= 1e-3f * (1 + Math.abs(expected[j]));
+                    }
+                    tried.append(n).append(' ');
+                }
+                assertTrue(matched, "fused attention read between " + r.n0() + " and " + r.n1()
+                        + " tokens matches no prefix's reference attention (tried " + tried + ")");
+            }
         }
     }
+
+    /** A fused-kernel read: the tokens published before and after the call, and its output. */
+    record FusedRead(long n0, long n1, float[] out) {}
 
     static void assertSameCache(KvCacheSnapshot a, KvCacheSnapshot b) {
         assertEquals(a.tokens(), b.tokens());

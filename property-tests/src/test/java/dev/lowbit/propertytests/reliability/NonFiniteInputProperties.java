@@ -113,6 +113,18 @@ class NonFiniteInputProperties {
         }
     }
 
+    /** Found by {@link #subnormalsAreQuantizedWithinTheBound}: a mean of 3.03e-8 rounds up to the FP16 subnormal 2^-24. */
+    @Example
+    void aScaleRoundedUpToAnFp16SubnormalStaysWithinTheBound() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor t = Tensor.of(arena, new float[] {1e-9f, 4.5e-8f, 4.5e-8f}, 3, 1);
+            for (PackedFormat f : PackedFormat.values()) {
+                QuantizedTensor q = QuantizedTensor.quantize(t, f, GroupAxis.CHANNEL, Groups.fit(f, 3), arena);
+                assertNull(Groups.firstBoundViolation(q, t, q.dequantize(arena)));
+            }
+        }
+    }
+
     @Example
     void aNanIsNamedByItsIndex() {
         try (Arena arena = Arena.ofConfined()) {
