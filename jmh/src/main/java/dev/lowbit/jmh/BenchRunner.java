@@ -197,6 +197,8 @@ public final class BenchRunner {
             case "us/op" -> score / 1e3;
             case "ns/op" -> score / 1e6;
             case "s/op" -> score * 1e3;
+            case "ops/s" -> 1e3 / score;   // throughput benchmarks (GEMV): the median rate is the median time
+            case "ops/ms" -> 1 / score;
             default -> throw new IllegalStateException("unexpected JMH score unit " + unit);
         };
     }
