@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of threads that run one {@link Task} over units {@code 0 .. units-1}, the calling
- * thread taking part. Units are handed out dynamically, but each unit writes only its own
+ * The one thread pool of lowbit's kernels (attention directly, GEMV through
+ * {@link dev.lowbit.kernels.gemv.RowPool}): a fixed set of threads that run one {@link Task} over
+ * units {@code 0 .. units-1}, the calling thread taking part. Units are handed out dynamically, but each unit writes only its own
  * output slot, so results never depend on which thread ran what: the reduction order is fixed
  * by the caller (unit index order).
  *
@@ -54,6 +55,16 @@ public final class KernelPool implements AutoCloseable {
             workers[i] = t;
             t.start();
         }
+    }
+
+    /** Whether every worker thread may access {@code segment} (false for another thread's confined arena). */
+    public boolean accessibleByAll(java.lang.foreign.MemorySegment segment) {
+        for (Thread w : workers) {
+            if (!segment.isAccessibleBy(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Total threads, the caller included. */

@@ -1,12 +1,13 @@
 package dev.lowbit.kernels.gemv;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import dev.lowbit.kernels.attention.KernelPool;
+import java.lang.foreign.MemorySegment;
 
 /**
- * A fixed pool that splits a range of rows into {@code threads} contiguous slices (the caller
- * runs the first). Each row is computed by exactly the same code whatever the split, so results
- * do not depend on the thread count. Allocation-free per call. One caller at a time.
+ * Row-sliced work on a {@link KernelPool} (the one thread pool of lowbit's kernels): a range of
+ * rows is split into {@code threads} contiguous slices, one unit each. Each row is computed by
+ * exactly the same code whatever the split, so results do not depend on the thread count.
+ * Allocation-free per call. One caller at a time.
  */
 public final class RowPool implements AutoCloseable {
     /** Work over rows {@code [r0, r1)}. */
@@ -14,30 +15,36 @@ public final class RowPool implements AutoCloseable {
         void rows(int r0, int r1);
     }
 
-    private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile RowTask task;
-    private volatile int rowCount;
-    private volatile int align = 1;
-    private volatile long generation;
-    private volatile boolean closed;
-    private volatile Thread caller;
-    private volatile Throwable failure;
+    private final KernelPool pool;
+    private final Slices slices = new Slices();
+
+    /** Reused for every call: the slice arithmetic over the current task (published by KernelPool.run). */
+    private final class Slices implements KernelPool.Task {
+        RowTask task;
+        int rows;
+        int align;
+
+        @Override
+        public void run(int unit, int worker) {
+            task.rows(start(unit), start(unit + 1));
+        }
+
+        private int start(int slice) {
+            long units = (rows + align - 1) / align;
+            return (int) Math.min(rows, (units * slice / pool.threads()) * align);
+        }
+    }
 
     /** A pool running work on {@code threads} threads in all (the caller plus threads − 1 workers). */
     public RowPool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads: expected >= 1, found " + threads);
         }
-        workers = new Thread[threads - 1];
-        for (int i = 0; i < workers.length; i++) {
-            int slice = i + 1;
-            workers[i] = Thread.ofPlatform().daemon().name("lowbit-gemv-" + slice).start(() -> loop(slice));
-        }
+        this.pool = new KernelPool(threads);
     }
 
     public int threads() {
-        return workers.length + 1;
+        return pool.threads();
     }
 
     /**
@@ -46,85 +53,32 @@ public final class RowPool implements AutoCloseable {
      * @throws IllegalStateException for a segment of a confined arena (only its owner thread may
      *     read it), naming {@code what}
      */
-    public void checkAccessible(java.lang.foreign.MemorySegment segment, String what) {
-        for (Thread w : workers) {
-            if (!segment.isAccessibleBy(w)) {
-                throw new IllegalStateException(what + " live in a confined arena that only its owner thread may read; "
-                        + "use a shared, global or automatic arena for a " + threads() + "-thread GEMV");
-            }
-        }
-    }
-
-    private static int start(int slice, int slices, int n, int a) {
-        long units = (n + a - 1) / a;
-        return (int) Math.min(n, (units * slice / slices) * a);
-    }
-
-    private void loop(int slice) {
-        long seen = 0;
-        while (true) {
-            while (generation == seen && !closed) {
-                LockSupport.park(this);
-            }
-            if (closed) {
-                return;
-            }
-            seen = generation;
-            int n = rowCount;
-            int a = align;
-            try {
-                task.rows(start(slice, threads(), n, a), start(slice + 1, threads(), n, a));
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (pending.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
-            }
+    public void checkAccessible(MemorySegment segment, String what) {
+        if (!pool.accessibleByAll(segment)) {
+            throw new IllegalStateException(what + " live in a confined arena that only its owner thread may read; "
+                    + "use a shared, global or automatic arena for a " + threads() + "-thread GEMV");
         }
     }
 
     /**
      * Runs {@code t} over rows {@code [0, rows)}, slices starting at multiples of {@code align}
-     * rows, and returns when every slice is done.
+     * rows, and returns when every slice is done (also when one failed: its exception is rethrown).
      */
     public void run(int rows, int align, RowTask t) {
-        if (closed) {
-            throw new IllegalStateException("row pool is closed");
-        }
-        if (workers.length == 0) {
-            t.rows(0, rows);
-            return;
-        }
-        task = t;
-        rowCount = rows;
-        this.align = Math.max(1, align);
-        caller = Thread.currentThread();
-        failure = null;
-        pending.set(workers.length);
-        generation = generation + 1;
-        for (Thread w : workers) {
-            LockSupport.unpark(w);
-        }
-        try {
-            t.rows(0, start(1, threads(), rows, this.align));
-        } finally {
-            // wait for the workers even when the caller's slice failed, so calls never overlap
-            while (pending.get() != 0) {
-                LockSupport.park(this);
+        synchronized (slices) {
+            slices.task = t;
+            slices.rows = rows;
+            slices.align = Math.max(1, align);
+            try {
+                pool.run(slices, threads());
+            } finally {
+                slices.task = null;
             }
-            task = null;
-        }
-        Throwable f = failure;
-        if (f != null) {
-            throw f instanceof RuntimeException re ? re : new IllegalStateException("gemv worker failed", f);
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        for (Thread w : workers) {
-            LockSupport.unpark(w);
-        }
+        pool.close();
     }
 }
