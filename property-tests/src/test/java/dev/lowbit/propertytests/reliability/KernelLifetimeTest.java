@@ -98,7 +98,7 @@ class KernelLifetimeTest {
      */
     @Test
     void aRowPoolComputesCorrectlyAfterAFailedCall() {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), this::rowPoolAfterFailure,
+        assertTimeoutPreemptively(Duration.ofSeconds(5), this::rowPoolAfterFailure,
                 "RowPool hung after a failed call (caller slice threw while the worker still ran)");
     }
 
@@ -127,6 +127,39 @@ class KernelLifetimeTest {
                 }
             }
         }
+    }
+
+    /**
+     * The same RowPool bug made deterministic with a plain task: the caller's slice fails at once
+     * while the worker's slice is still busy; the next call on the pool must still run every row.
+     */
+    @Test
+    void aRowPoolWaitsForItsWorkerWhenTheCallersSliceFails() {
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            try (RowPool pool = new RowPool(2)) {
+                java.util.concurrent.CountDownLatch workerBusy = new java.util.concurrent.CountDownLatch(1);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(2, 1, (r0, r1) -> {
+                    try {
+                        if (r0 == 0) {
+                            workerBusy.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                            throw new IllegalStateException("the caller's slice fails");
+                        }
+                        workerBusy.countDown();
+                        Thread.sleep(100); // the worker's slice is still running when the caller's fails
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                assertTrue(e.getMessage().contains("caller's slice"), e.getMessage());
+                boolean[] ran = new boolean[2];
+                pool.run(2, 1, (r0, r1) -> {
+                    for (int r = r0; r < r1; r++) {
+                        ran[r] = true;
+                    }
+                });
+                assertTrue(ran[0] && ran[1], "the call after a failure returned before row 1 ran: " + java.util.Arrays.toString(ran));
+            }
+        }, "RowPool hung after a failed call");
     }
 
     @Test
