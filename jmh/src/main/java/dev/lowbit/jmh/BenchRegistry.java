@@ -17,7 +17,8 @@ public final class BenchRegistry {
     /** The suites, in run order. */
     public static final List<BenchSuite> SUITES = List.of(
             new ReadBandwidthSuite(),
-            new AttentionSuite()
+            new AttentionSuite(),
+            new GemvSuite()
     );
 
     /** All rows of all suites. */

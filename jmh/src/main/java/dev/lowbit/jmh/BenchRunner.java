@@ -38,8 +38,9 @@ public final class BenchRunner {
 
     /** Iterations and times of one run mode. */
     public record Plan(int warmups, int warmupMs, int iterations, int iterationMs) {
-        public static final Plan QUICK = new Plan(2, 600, 3, 600);
-        public static final Plan FULL = new Plan(3, 1000, 5, 1000);
+        /** Calls run for milliseconds and the first ones are interpreted: warm up for seconds. */
+        public static final Plan QUICK = new Plan(3, 1000, 3, 500);
+        public static final Plan FULL = new Plan(5, 1000, 5, 1000);
     }
 
     /** One measured row. */
@@ -57,6 +58,23 @@ public final class BenchRunner {
      * when {@code csv} is not null. {@code gcProfiler} adds JMH's {@code gc} profiler (allocation per op).
      */
     public static List<Row> run(List<BenchCase> cases, Plan plan, Path csv, boolean gcProfiler, PrintStream log)
+            throws IOException {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        // JMH (host and forks) prints JDK warnings (incubator module, its Unsafe use) through these streams: drop them
+        System.setOut(new PrintStream(new WarningFilter(out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new WarningFilter(err), true, StandardCharsets.UTF_8));
+        try {
+            return runAll(cases, plan, csv, gcProfiler, log);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static List<Row> runAll(List<BenchCase> cases, Plan plan, Path csv, boolean gcProfiler, PrintStream log)
             throws IOException {
         List<Row> rows = new ArrayList<>();
         List<String> jsonParts = new ArrayList<>();
@@ -117,7 +135,7 @@ public final class BenchRunner {
                 .measurementIterations(plan.iterations())
                 .measurementTime(TimeValue.milliseconds(plan.iterationMs()))
                 .jvmArgs("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
-                        "-Xmx2g")
+                        "-Xmx2g", "--sun-misc-unsafe-memory-access=allow")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
                 .result(json.toString())
@@ -139,12 +157,48 @@ public final class BenchRunner {
         }
     }
 
+    /** Passes lines through, except those starting with {@code WARNING:}. */
+    static final class WarningFilter extends java.io.OutputStream {
+        private final PrintStream to;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        WarningFilter(PrintStream to) {
+            this.to = to;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flushLine();
+            }
+        }
+
+        private void flushLine() {
+            String s = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            if (!s.startsWith("WARNING:") && !s.isBlank()) {
+                to.print(s);
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (line.size() > 0 && !line.toString(StandardCharsets.UTF_8).startsWith("WARNING:")) {
+                flushLine();
+            }
+            to.flush();
+        }
+    }
+
     static double toMillis(double score, String unit) {
         return switch (unit) {
             case "ms/op" -> score;
             case "us/op" -> score / 1e3;
             case "ns/op" -> score / 1e6;
             case "s/op" -> score * 1e3;
+            case "ops/s" -> 1e3 / score;   // throughput benchmarks (GEMV): the median rate is the median time
+            case "ops/ms" -> 1 / score;
             default -> throw new IllegalStateException("unexpected JMH score unit " + unit);
         };
     }

@@ -1,6 +1,10 @@
 package dev.lowbit.accelsim.pe;
 
+import dev.lowbit.packing.bitmod.BitModCodec;
 import dev.lowbit.packing.bitmod.BitModType;
+import dev.lowbit.packing.format.GroupAxis;
+import dev.lowbit.packing.format.PackedFormat;
+import dev.lowbit.packing.format.QuantizedTensor;
 import java.util.Objects;
 
 /**
@@ -121,6 +125,47 @@ public final class BitSerialPe {
             }
         }
         return new GroupResult(acc, cycles);
+    }
+
+    /** One output of a packed row: the rescaled sum over its groups and the PE cycles it took. */
+    public record RowResult(double value, long cycles) {}
+
+    /**
+     * Row {@code row} of a packed BITMOD3/BITMOD4 weight (groups along cols) times INT8
+     * activations {@code acts} (length cols) with one activation scale: each group runs through the
+     * PE, is rescaled once ({@link #rescaleInt8}) and the group results are summed in double.
+     */
+    public RowResult dotRow(QuantizedTensor w, long row, byte[] acts, float actScale) {
+        Objects.requireNonNull(w, "w");
+        if (w.format() != PackedFormat.BITMOD3 && w.format() != PackedFormat.BITMOD4) {
+            throw new IllegalArgumentException("w: expected BITMOD3 or BITMOD4 weights, found " + w.format());
+        }
+        if (w.axis() != GroupAxis.TOKEN) {
+            throw new IllegalArgumentException("w: expected groups along the input dimension (axis token), found " + w.axis());
+        }
+        if (acts.length != w.cols()) {
+            throw new IllegalArgumentException("acts: expected " + w.cols() + " activations, found " + acts.length);
+        }
+        Objects.checkIndex(row, w.rows());
+        BitModCodec codec = (BitModCodec) w.format().codec();
+        int g = w.groupSize();
+        long perRow = (w.cols() + g - 1) / g;
+        byte[] codes = new byte[g];
+        double sum = 0;
+        long cycles = 0;
+        for (long b = 0; b < perRow; b++) {
+            long k = row * perRow + b;
+            int len = w.blockLength(k);
+            long co = k * codec.codeBytes(g);
+            for (int i = 0; i < len; i++) {
+                codes[i] = (byte) codec.code(w.codes(), co, i);
+            }
+            BitModType t = codec.type(BitModCodec.typeId(w.meta(), k * codec.metaBytes()));
+            GroupResult gr = dotInt8(t, codes, 0, acts, (int) (b * g), len);
+            sum += rescaleInt8(gr.accumulator(), BitModCodec.scale(w.meta(), k * codec.metaBytes()), actScale);
+            cycles += gr.cycles();
+        }
+        return new RowResult(sum, cycles);
     }
 
     /** The one rescale per group for INT8 activations: acc · weightScale · actScale, rounded once to float. */

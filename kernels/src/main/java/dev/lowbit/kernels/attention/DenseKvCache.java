@@ -11,12 +11,21 @@ import java.util.Objects;
 /**
  * An unquantized KV cache: the baseline the quantized caches are measured against.
  *
- * <p>Layout: keys and values each in their own 64-byte aligned segment, token-major per KV head:
- * element {@code (head, token, i)} at element index {@code (head · capacity + token) · headDim + i},
- * little-endian F32 or F16 ({@link DType}). So one head's tokens are one contiguous stream, which
- * is what the attention kernels read.
+ * <p>Layout: keys and values each in their own 64-byte aligned segment, little-endian F32 or F16
+ * ({@link DType}); capacity is rounded up to a multiple of {@link #BLOCK} tokens.
+ * <ul>
+ *   <li>values token-major per KV head: element {@code (head, token, i)} at element index
+ *       {@code (head · capacity + token) · headDim + i};</li>
+ *   <li>keys in blocks of {@link #BLOCK} tokens, channel-major inside a block (the layout the
+ *       quantized caches use for their per-channel codes, so every kernel scores keys the same
+ *       way, lanes over tokens, without horizontal sums): element {@code (head, token, i)} at
+ *       {@code ((head · capacity + token − token % BLOCK) · headDim) + i · BLOCK + token % BLOCK}.</li>
+ * </ul>
+ * Slots past {@link #tokens()} are zero.
  */
 public final class DenseKvCache {
+    /** Tokens per key block. */
+    public static final int BLOCK = 32;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -43,6 +52,7 @@ public final class DenseKvCache {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be > 0 tokens, was " + capacity);
         }
+        capacity = Math.toIntExact((capacity + (long) BLOCK - 1) / BLOCK * BLOCK);
         long bytes = (long) shape.kvHeads() * capacity * shape.headDim() * dtype.byteSize();
         return new DenseKvCache(shape, dtype, capacity, arena.allocate(bytes, Tensor.ALIGNMENT),
                 arena.allocate(bytes, Tensor.ALIGNMENT));
@@ -66,7 +76,7 @@ public final class DenseKvCache {
         for (int h = 0; h < shape.kvHeads(); h++) {
             long e = ((long) h * capacity + tokens) * d;
             for (int i = 0; i < d; i++) {
-                set(keys, e + i, k[h * d + i]);
+                set(keys, keyIndex(h, tokens, i), k[h * d + i]);
                 set(values, e + i, v[h * d + i]);
             }
         }
@@ -85,10 +95,16 @@ public final class DenseKvCache {
         return dtype == DType.F32 ? s.get(F32, element * 4) : Float.float16ToFloat(s.get(F16, element * 2));
     }
 
+    /** Element index of key {@code (head, token, i)} (see the class comment). */
+    long keyIndex(int head, int token, int i) {
+        int d = shape.headDim();
+        return ((long) head * capacity + token - token % BLOCK) * d + (long) i * BLOCK + token % BLOCK;
+    }
+
     /** Key element {@code i} of {@code token} in {@code head}, as stored (F16 widened). */
     public float key(int head, int token, int i) {
         Objects.checkIndex(token, tokens);
-        return get(keys, ((long) head * capacity + token) * shape.headDim() + Objects.checkIndex(i, shape.headDim()));
+        return get(keys, keyIndex(head, token, Objects.checkIndex(i, shape.headDim())));
     }
 
     /** Value element {@code i} of {@code token} in {@code head}, as stored (F16 widened). */

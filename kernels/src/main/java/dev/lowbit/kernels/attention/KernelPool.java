@@ -20,7 +20,12 @@ public final class KernelPool implements AutoCloseable {
         void run(int unit, int worker);
     }
 
-    private static final int SPINS = 20_000;
+    /**
+     * Spin-waits before parking: short, because a PAUSE costs ~40-140 cycles and these machines
+     * are shared (a long spin steals the core the other thread needs); calls last milliseconds,
+     * so an unpark's ~10-50 µs wake-up is cheap.
+     */
+    private static final int SPINS = 256;
 
     private final int threads;
     private final Thread[] workers;
@@ -91,7 +96,7 @@ public final class KernelPool implements AutoCloseable {
             if (++spins < SPINS) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(this, 50_000);
+                LockSupport.parkNanos(this, 200_000); // the last worker unparks us
             }
         }
         this.task = null;

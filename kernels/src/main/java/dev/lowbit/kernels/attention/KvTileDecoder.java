@@ -39,6 +39,8 @@ final class KvTileDecoder {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int INT1 = 0;
     private static final int INT2 = 1;
     private static final int TERNARY2 = 2;
@@ -63,12 +65,32 @@ final class KvTileDecoder {
         final int[] metaOff;
         final int[] codeBytes;
 
+        /** VidKV: query channel of each anomalous row, normal channels, and the n×n query transform (row-major). */
+        final int[] anomalous;
+        final int[] normal;
+        final double[] transform;
+
         KeyPlan(KvBlockCodec c) {
             this.codec = c;
             int g = c.groupSize();
             if (c instanceof VidKvKeyQuantizer v) {
                 int na = v.split().anomalousCount();
                 int n = v.split().normalCount();
+                anomalous = v.split().anomalous();
+                normal = v.split().normal();
+                // prepareQuery is linear: tabulate its normal part once (columns = unit queries), so a
+                // step costs n² multiply-adds and no allocation
+                transform = new double[n * n];
+                float[] unit = new float[c.headDim()];
+                double[] col = new double[c.preparedQueryLength()];
+                for (int j = 0; j < n; j++) {
+                    unit[normal[j]] = 1;
+                    c.prepareQuery(unit, 0, col);
+                    unit[normal[j]] = 0;
+                    for (int m = 0; m < n; m++) {
+                        transform[m * n + j] = col[na + m];
+                    }
+                }
                 rows = na + n;
                 kind = new int[rows];
                 codeOff = new int[rows];
@@ -89,6 +111,9 @@ final class KvTileDecoder {
                     codeBytes[na + m] = cb1;
                 }
             } else if (c instanceof ChannelGroupCodec cg) {
+                anomalous = null;
+                normal = null;
+                transform = null;
                 rows = c.headDim();
                 int k = kind(cg.format(), "keys");
                 kind = new int[rows];
@@ -111,17 +136,74 @@ final class KvTileDecoder {
         }
     }
 
+    /**
+     * The codec's prepared query ({@link KvBlockCodec#prepareQuery}) times {@code scale}, as floats,
+     * without allocating: identity for channel codecs; for VidKV the anomalous channels, then the
+     * tabulated transform of the normal channels.
+     */
+    static void prepare(KeyPlan p, float[] q, int qOff, float scale, float[] out, int outOff) {
+        if (p.transform == null) {
+            for (int r = 0; r < p.rows; r++) {
+                out[outOff + r] = q[qOff + r] * scale;
+            }
+            return;
+        }
+        int na = p.anomalous.length;
+        int n = p.normal.length;
+        for (int i = 0; i < na; i++) {
+            out[outOff + i] = q[qOff + p.anomalous[i]] * scale;
+        }
+        for (int m = 0; m < n; m++) {
+            double acc = 0;
+            for (int j = 0; j < n; j++) {
+                acc += p.transform[m * n + j] * q[qOff + p.normal[j]];
+            }
+            out[outOff + na + m] = (float) acc * scale;
+        }
+    }
+
     /** Decodes a key block into {@code kt} (rows {@code stride} floats apart). */
     static void keyTile(KeyPlan p, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, float[] kt, int stride) {
         int g = p.codec.groupSize();
         for (int r = 0; r < p.rows; r++) {
             long co = codeOff + p.codeOff[r];
             long mo = metaOff + p.metaOff[r];
+            if (g == 32 && stride == 32 && L16) { // the common case, one 16-lane vector per 16 tokens
+                keyRow32(p.kind[r], codes, co, meta, mo, kt, r * 32);
+                continue;
+            }
             switch (p.kind[r]) {
                 case INT2 -> SimdGroupDecoder.int2(codes, co, p.codeBytes[r], meta.get(F16, mo), meta.get(F16, mo + 2), g, kt, r * stride);
                 case INT1 -> SimdGroupDecoder.int1(codes, co, p.codeBytes[r], meta.get(F16, mo), g, kt, r * stride);
                 default -> SimdGroupDecoder.ternary2(codes, co, p.codeBytes[r], meta.get(F16, mo), g, kt, r * stride);
             }
+        }
+    }
+
+    private static final boolean L16 = F.length() == 16;
+
+    /** One key row of a 32-token group on 16-lane species: masks straight from the code bits. */
+    private static void keyRow32(int kind, MemorySegment codes, long co, MemorySegment meta, long mo, float[] kt, int off) {
+        if (kind == INT1) {
+            int w = codes.get(I32, co);
+            FloatVector pos = FloatVector.broadcast(F, Float.float16ToFloat(meta.get(F16, mo)));
+            FloatVector neg = pos.neg();
+            neg.blend(pos, VectorMask.fromLong(F, w & 0xFFFF)).intoArray(kt, off);
+            neg.blend(pos, VectorMask.fromLong(F, w >>> 16)).intoArray(kt, off + 16);
+            return;
+        }
+        long w = codes.get(I64, co);
+        IntVector shift = IntVector.zero(I).addIndex(2);
+        IntVector lo = IntVector.broadcast(I, (int) w).lanewise(VectorOperators.LSHR, shift).and(3);
+        IntVector hi = IntVector.broadcast(I, (int) (w >>> 32)).lanewise(VectorOperators.LSHR, shift).and(3);
+        FloatVector sc = FloatVector.broadcast(F, Float.float16ToFloat(meta.get(F16, mo)));
+        if (kind == INT2) {
+            FloatVector mn = FloatVector.broadcast(F, Float.float16ToFloat(meta.get(F16, mo + 2)));
+            ((FloatVector) lo.convert(VectorOperators.I2F, 0)).fma(sc, mn).intoArray(kt, off);
+            ((FloatVector) hi.convert(VectorOperators.I2F, 0)).fma(sc, mn).intoArray(kt, off + 16);
+        } else {
+            ((FloatVector) lo.and(1).sub(lo.lanewise(VectorOperators.LSHR, 1)).convert(VectorOperators.I2F, 0)).mul(sc).intoArray(kt, off);
+            ((FloatVector) hi.and(1).sub(hi.lanewise(VectorOperators.LSHR, 1)).convert(VectorOperators.I2F, 0)).mul(sc).intoArray(kt, off + 16);
         }
     }
 
@@ -249,8 +331,14 @@ final class KvTileDecoder {
         int cb = p.channelCodeBytes;
         for (int c = 0; c < d; c++) {
             long co = codeOff + (long) c * cb;
-            for (int w = 0; w < nWords; w++) {
-                s.words[w * dp + c] = wordAt(codes, co, 4 * w, cb);
+            if (cb == 8) { // G = 32, 2-bit codes: one 64-bit word per channel
+                long w = codes.get(I64, co);
+                s.words[c] = (int) w;
+                s.words[dp + c] = (int) (w >>> 32);
+            } else {
+                for (int w = 0; w < nWords; w++) {
+                    s.words[w * dp + c] = wordAt(codes, co, 4 * w, cb);
+                }
             }
             long mo = metaOff + (long) c * p.channelMetaBytes;
             s.scale[c] = Float.float16ToFloat(meta.get(F16, mo));
@@ -258,23 +346,34 @@ final class KvTileDecoder {
         }
         int l = F.length();
         int codeMask = (1 << bits) - 1;
-        for (int t = 0; t < g; t++) {
-            int w = t / perWord;
-            int shift = bits * (t % perWord);
-            for (int c = 0; c < d; c += l) {
-                VectorMask<Float> m = F.indexInRange(c, d);
-                IntVector code = IntVector.fromArray(I, s.words, w * dp + c).lanewise(VectorOperators.LSHR, shift).and(codeMask);
-                FloatVector sc = FloatVector.fromArray(F, s.scale, c);
-                FloatVector v;
-                if (p.kind == TERNARY2) {
-                    IntVector trit = code.and(1).sub(code.lanewise(VectorOperators.LSHR, 1));
-                    v = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(sc);
-                } else if (p.kind == INT2) {
-                    v = ((FloatVector) code.convert(VectorOperators.I2F, 0)).fma(sc, FloatVector.fromArray(F, s.min, c));
-                } else {
-                    v = sc.neg().blend(sc, code.compare(VectorOperators.NE, 0).cast(F));
+        // channel vectors outer (scales and code words loaded once), tokens inner
+        for (int c = 0; c < d; c += l) {
+            boolean full = c + l <= d;
+            VectorMask<Float> m = F.indexInRange(c, d);
+            FloatVector sc = FloatVector.fromArray(F, s.scale, c);
+            FloatVector mn = FloatVector.fromArray(F, s.min, c);
+            FloatVector neg = sc.neg();
+            for (int w = 0; w < nWords; w++) {
+                IntVector words = IntVector.fromArray(I, s.words, w * dp + c);
+                int tEnd = Math.min(g, (w + 1) * perWord);
+                for (int t = w * perWord; t < tEnd; t++) {
+                    IntVector code = words.and(codeMask);
+                    words = words.lanewise(VectorOperators.LSHR, bits); // next token's code (constant shift)
+                    FloatVector v;
+                    if (p.kind == TERNARY2) {
+                        IntVector trit = code.and(1).sub(code.lanewise(VectorOperators.LSHR, 1));
+                        v = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(sc);
+                    } else if (p.kind == INT2) {
+                        v = ((FloatVector) code.convert(VectorOperators.I2F, 0)).fma(sc, mn);
+                    } else {
+                        v = neg.blend(sc, code.compare(VectorOperators.NE, 0).cast(F));
+                    }
+                    if (full) {
+                        v.intoArray(vt, t * d + c);
+                    } else {
+                        v.intoArray(vt, t * d + c, m);
+                    }
                 }
-                v.intoArray(vt, t * d + c, m);
             }
         }
     }
@@ -282,7 +381,7 @@ final class KvTileDecoder {
     /** Little-endian 32-bit word at byte {@code b} of a group of {@code cb} bytes (missing bytes read 0). */
     private static int wordAt(MemorySegment codes, long codeOff, int b, int cb) {
         if (b + 4 <= cb) {
-            return codes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), codeOff + b);
+            return codes.get(I32, codeOff + b);
         }
         int w = 0;
         for (int j = 0; b + j < cb && j < 4; j++) {

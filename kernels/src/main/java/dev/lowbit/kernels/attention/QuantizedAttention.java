@@ -21,8 +21,8 @@ import java.util.Objects;
  *
  * <p>Each call attends the snapshot taken at its start. Float error against exact attention over
  * the same packed data: the prepared query rounded to float, dot products of d terms, the
- * Vector API exp, sums over tokens — bounded in the properties. Allocation-free per call once
- * the head's key codecs are known (VidKV's {@code prepareQuery} allocates a small array per head).
+ * polynomial exp, sums over tokens — bounded in the properties. Allocation-free per call once
+ * the head's key codecs are known (VidKV's query transform is tabulated once per head).
  */
 public final class QuantizedAttention extends SplitAttention {
     private static final int L = VectorShapes.F.length();
@@ -32,7 +32,6 @@ public final class QuantizedAttention extends SplitAttention {
     private final int stride;
     private final KvTileDecoder.KeyPlan[] keyPlans;
     private final KvTileDecoder.ValuePlan[] valuePlans;
-    private final double[] prepared;
     /** Prepared, 1/sqrt(d)-scaled query per query head: {@code qp[qh · headDim + r]}. */
     private final float[] qp;
     private final float[][] kt;
@@ -49,7 +48,6 @@ public final class QuantizedAttention extends SplitAttention {
         this.stride = KvTileDecoder.roundUp(g, 2 * L);
         this.keyPlans = new KvTileDecoder.KeyPlan[shape.kvHeads()];
         this.valuePlans = new KvTileDecoder.ValuePlan[shape.kvHeads()];
-        this.prepared = new double[headDim];
         this.qp = new float[shape.queryHeads() * headDim];
         int w = pool.threads();
         this.kt = new float[w][headDim * stride];
@@ -90,10 +88,7 @@ public final class QuantizedAttention extends SplitAttention {
             }
             for (int j = 0; j < groupSize; j++) {
                 int qh = h * groupSize + j;
-                kc.prepareQuery(q, qh * headDim, prepared);
-                for (int r = 0; r < headDim; r++) {
-                    qp[qh * headDim + r] = (float) prepared[r] * scale;
-                }
+                KvTileDecoder.prepare(keyPlans[h], q, qh * headDim, scale, qp, qh * headDim);
             }
         }
     }
@@ -116,9 +111,7 @@ public final class QuantizedAttention extends SplitAttention {
                 n = g;
                 KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
                         s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
-                for (int h = 0; h < groupSize; h++) {
-                    TileOps.channelMajorScores(qp, q0 + h * d, keyPlans[kvHead].rows, k, stride, sc, h * stride);
-                }
+                TileOps.channelMajorScoresHeads(qp, q0, d, groupSize, keyPlans[kvHead].rows, k, stride, sc, stride);
                 KvTileDecoder.valueTile(valuePlans[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b),
                         s.valueMeta(kvHead, b), s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), vscratch[worker], v);
                 values = v;

@@ -2,6 +2,7 @@ package dev.lowbit.kernels.attention;
 
 import dev.lowbit.kernels.VectorShapes;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,7 +15,33 @@ import jdk.incubator.vector.VectorSpecies;
 final class SoftmaxTile {
     private static final VectorSpecies<Float> F = VectorShapes.F;
 
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2 = 0.693147180559945309f;
+
     private SoftmaxTile() {}
+
+    /**
+     * {@code e^x} for {@code x <= 0} (scores minus their running max; −∞ allowed), in float:
+     * {@code 2^n · P(f)} with {@code n = round(x·log2 e)}, {@code |f| <= 1/2} and P the degree-6
+     * Taylor polynomial of {@code 2^f} (truncation error below 1.3e-7 relative), evaluated with
+     * FMAs; {@code x < −87.3} gives 0 (the true value is below 1.2e-38). Relative error within a
+     * few ulps: the properties bound it. About 14 vector operations, against the Vector API's
+     * {@code EXP}, which ran ~10× slower here.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector t = x.max(-87.3f).mul(LOG2E);
+        IntVector n = (IntVector) t.sub(0.5f).convert(VectorOperators.F2I, 0); // round half away from zero, t <= 0
+        FloatVector f = t.sub((FloatVector) n.convert(VectorOperators.I2F, 0)).mul(LN2); // |f| <= ln2 / 2
+        FloatVector p = FloatVector.broadcast(F, 1f / 720);
+        p = p.fma(f, FloatVector.broadcast(F, 1f / 120));
+        p = p.fma(f, FloatVector.broadcast(F, 1f / 24));
+        p = p.fma(f, FloatVector.broadcast(F, 1f / 6));
+        p = p.fma(f, FloatVector.broadcast(F, 0.5f));
+        p = p.fma(f, FloatVector.broadcast(F, 1f));
+        p = p.fma(f, FloatVector.broadcast(F, 1f));
+        FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, -87.3f));
+    }
 
     /**
      * Scores of head {@code h} are {@code s[h·stride .. h·stride + n)}; partial slot {@code slot + h}.
@@ -38,9 +65,14 @@ final class SoftmaxTile {
             float mNew = Math.max(mOld, tileMax);
             FloatVector mv = FloatVector.broadcast(F, mNew);
             FloatVector sum = FloatVector.zero(F);
-            for (j = 0; j < n; j += l) {
+            for (j = 0; j + l <= n; j += l) {
+                FloatVector p = exp(FloatVector.fromArray(F, s, base + j).sub(mv));
+                p.intoArray(s, base + j);
+                sum = sum.add(p);
+            }
+            if (j < n) { // masked tail (masked loads are slow: keep them out of the main loop)
                 VectorMask<Float> m = F.indexInRange(j, n);
-                FloatVector p = FloatVector.fromArray(F, s, base + j, m).sub(mv).lanewise(VectorOperators.EXP);
+                FloatVector p = exp(FloatVector.fromArray(F, s, base + j, m).sub(mv));
                 p.intoArray(s, base + j, m);
                 sum = sum.add(p, m);
             }

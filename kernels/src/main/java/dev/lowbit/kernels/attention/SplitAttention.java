@@ -83,8 +83,9 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
      */
     protected abstract void attendChunk(int kvHead, int t0, int t1, int worker, int slot);
 
+    /** One step at a time per instance (the query, partials and snapshot are per-instance state). */
     @Override
-    public final void attend(float[] q, float[] out) {
+    public final synchronized void attend(float[] q, float[] out) {
         shape.checkQueryArray("q", q);
         shape.checkQueryArray("out", out);
         int t = tokens();

@@ -29,7 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * T_q[m] = Σ_{i: bit i of m} x_{4q+i}. A plane's 4 bits of one row over a quad then select one
  * entry: Σ over set bits = T_q[nibble]. Rows run in lanes: L rows (one vector) share each table,
  * looked up with one lane permute ({@code selectFrom} → {@code vpermd}), and accumulate per plane
- * in float; each group is rescaled once per row with a vector of the L rows' scales.
+ * in float; each group is rescaled once per row with a vector of the L rows' scales. Planes are
+ * summed one after another (a small loop body that inlines; the group's 2 KiB of tables stay in
+ * L1), and on 16-lane species two row blocks run together so each table load serves both.
  *
  * <h2>Layout of the planes (built from a packed BITMOD tensor, off-heap)</h2>
  * Rows are padded with zero planes to a multiple of L, inputs to whole groups of G. Bytes are
@@ -65,7 +67,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
 
     /** Builds the planes of {@code w} (BITMOD3 or BITMOD4, groups along cols, G a multiple of 8) in {@code arena}. */
     public BitPlaneGemv(QuantizedTensor w, Arena arena) {
-        GemvReference.checkShapes(w, new float[(int) w.cols()], new float[(int) w.rows()]);
+        GemvReference.checkWeights(w);
         PackedFormat f = w.format();
         if (f != PackedFormat.BITMOD3 && f != PackedFormat.BITMOD4) {
             throw new IllegalArgumentException("bit-plane GEMV: expected BITMOD3 or BITMOD4 weights, found " + f);
@@ -149,6 +151,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
 
     /** y = W·x with row blocks split over {@code pool}; the result does not depend on the pool size. */
     public void multiply(float[] x, float[] y, RowPool pool) {
+        pool.checkAccessible(planes, "weights");
         prepare(x, y);
         pool.run(blocks, 1, this);
     }
@@ -196,6 +199,66 @@ public final class BitPlaneGemv implements RowPool.RowTask {
     /** Row blocks {@code [b0, b1)}. */
     @Override
     public void rows(int b0, int b1) {
+        int rb = b0;
+        if (L >= 16) {
+            for (; rb + 1 < b1; rb += 2) {
+                blockPair16(rb);
+            }
+        }
+        blocks(rb, b1);
+    }
+
+    /** 16-lane fast path: row blocks rb and rb+1 together, each table load serving both. */
+    private void blockPair16(int rb) {
+        float[] c = planeWeight;
+        int[] t = tables;
+        FloatVector outA = FloatVector.zero(F);
+        FloatVector outB = FloatVector.zero(F);
+        long blockStride = (long) groups * (g / 8) * np * L;
+        for (int gi = 0; gi < groups; gi++) {
+            long baseA = (((long) rb * groups + gi) * (g / 8)) * np * L;
+            int tq0 = gi * g / 4 * 16;
+            FloatVector sumA = FloatVector.zero(F);
+            FloatVector sumB = FloatVector.zero(F);
+            for (int b = 0; b < np; b++) {
+                FloatVector accA = FloatVector.zero(F);
+                FloatVector accB = FloatVector.zero(F);
+                long off = baseA + (long) b * L;
+                for (int pair = 0, tq = tq0; pair < g / 8; pair++, off += (long) np * L, tq += 32) {
+                    IntVector tLo = IntVector.fromArray(I, t, tq);
+                    IntVector tHi = IntVector.fromArray(I, t, tq + 16);
+                    IntVector va = (IntVector) ByteVector.fromMemorySegment(BP, planes, off, ByteOrder.LITTLE_ENDIAN)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    IntVector vb = (IntVector) ByteVector.fromMemorySegment(BP, planes, off + blockStride, ByteOrder.LITTLE_ENDIAN)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    // same operation order as planeSum, so a block's result never depends on its pairing
+                    accA = accA.add(va.selectFrom(tLo).reinterpretAsFloats()
+                            .add(va.lanewise(VectorOperators.ASHR, 4).selectFrom(tHi).reinterpretAsFloats()));
+                    accB = accB.add(vb.selectFrom(tLo).reinterpretAsFloats()
+                            .add(vb.lanewise(VectorOperators.ASHR, 4).selectFrom(tHi).reinterpretAsFloats()));
+                }
+                sumA = accA.mul(c[b]).add(sumA);
+                sumB = accB.mul(c[b]).add(sumB);
+            }
+            outA = sumA.fma(FloatVector.fromArray(F, scales, (rb * groups + gi) * L), outA);
+            outB = sumB.fma(FloatVector.fromArray(F, scales, ((rb + 1) * groups + gi) * L), outB);
+        }
+        store(outA, rb);
+        store(outB, rb + 1);
+    }
+
+    private void store(FloatVector out, int rb) {
+        int r0 = rb * L;
+        if (r0 + L <= rows) {
+            out.intoArray(y, r0);
+        } else {
+            for (int l = 0; r0 + l < rows; l++) {
+                y[r0 + l] = out.lane(l);
+            }
+        }
+    }
+
+    private void blocks(int b0, int b1) {
         float[] c = planeWeight;
         for (int rb = b0; rb < b1; rb++) {
             FloatVector out = FloatVector.zero(F);
@@ -215,14 +278,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
                 }
                 out = sum.fma(FloatVector.fromArray(F, scales, (rb * groups + gi) * L), out);
             }
-            int r0 = rb * L;
-            if (r0 + L <= rows) {
-                out.intoArray(y, r0);
-            } else {
-                for (int l = 0; r0 + l < rows; l++) {
-                    y[r0 + l] = out.lane(l);
-                }
-            }
+            store(out, rb);
         }
     }
 }

@@ -46,6 +46,7 @@ public final class Fp32Gemv implements RowPool.RowTask {
 
     /** y = W·x with rows split over {@code pool}. */
     public void multiply(float[] x, float[] y, RowPool pool) {
+        pool.checkAccessible(w, "weights");
         bind(x, y);
         pool.run(rows, 4, this);
     }

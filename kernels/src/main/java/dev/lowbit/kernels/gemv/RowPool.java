@@ -40,6 +40,21 @@ public final class RowPool implements AutoCloseable {
         return workers.length + 1;
     }
 
+    /**
+     * Checks that every worker may read {@code segment}.
+     *
+     * @throws IllegalStateException for a segment of a confined arena (only its owner thread may
+     *     read it), naming {@code what}
+     */
+    public void checkAccessible(java.lang.foreign.MemorySegment segment, String what) {
+        for (Thread w : workers) {
+            if (!segment.isAccessibleBy(w)) {
+                throw new IllegalStateException(what + " live in a confined arena that only its owner thread may read; "
+                        + "use a shared, global or automatic arena for a " + threads() + "-thread GEMV");
+            }
+        }
+    }
+
     private static int start(int slice, int slices, int n, int a) {
         long units = (n + a - 1) / a;
         return (int) Math.min(n, (units * slice / slices) * a);
@@ -90,11 +105,15 @@ public final class RowPool implements AutoCloseable {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        t.rows(0, start(1, threads(), rows, this.align));
-        while (pending.get() != 0) {
-            LockSupport.park(this);
+        try {
+            t.rows(0, start(1, threads(), rows, this.align));
+        } finally {
+            // wait for the workers even when the caller's slice failed, so calls never overlap
+            while (pending.get() != 0) {
+                LockSupport.park(this);
+            }
+            task = null;
         }
-        task = null;
         Throwable f = failure;
         if (f != null) {
             throw f instanceof RuntimeException re ? re : new IllegalStateException("gemv worker failed", f);

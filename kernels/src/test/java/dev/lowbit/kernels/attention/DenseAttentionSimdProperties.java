@@ -78,11 +78,11 @@ class DenseAttentionSimdProperties {
             for (int h = 0; h < 65536; h++) {
                 src.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, h * 2L, (short) h);
             }
-            var dst = arena.allocate(65536 * 4L);
+            float[] dst = new float[65536];
             DenseAttention.widen(src, 0, 65536, dst);
             for (int h = 0; h < 65536; h++) {
                 float want = Float.float16ToFloat((short) h);
-                float got = dst.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, h * 4L);
+                float got = dst[h];
                 if (Float.isNaN(want)) {
                     assertTrue(Float.isNaN(got), "half 0x" + Integer.toHexString(h));
                 } else {
@@ -97,13 +97,16 @@ class DenseAttentionSimdProperties {
         AttentionShape shape = new AttentionShape(4, 2, 8);
         try (Arena arena = Arena.ofConfined(); KernelPool pool = new KernelPool(1)) {
             DenseKvCache cache = DenseKvCache.allocate(arena, shape, DType.F32, 2);
+            assertEquals(32, cache.capacity(), "capacity rounds up to whole key blocks");
             DenseAttention a = new DenseAttention(cache, pool);
             var e = assertThrows(IllegalStateException.class, () -> a.attend(new float[32], new float[32]));
             assertEquals("the KV cache is empty: no token to attend to", e.getMessage());
             cache.append(new float[16], new float[16]);
             var e2 = assertThrows(IllegalArgumentException.class, () -> a.attend(new float[31], new float[32]));
             assertEquals("q must hold queryHeads*headDim = 32 floats, found 31", e2.getMessage());
-            cache.append(new float[16], new float[16]);
+            for (int t = 1; t < 32; t++) {
+                cache.append(new float[16], new float[16]);
+            }
             assertThrows(IllegalStateException.class, () -> cache.append(new float[16], new float[16]));
             assertThrows(IllegalArgumentException.class, () -> new AttentionShape(6, 4, 8));
         }

@@ -126,17 +126,48 @@ class FusedAttentionSimdProperties {
             new QuantizedAttention(b.cache(), b.queryHeads(), one).attend(b.q(), got1);
             new QuantizedAttention(b.cache(), b.queryHeads(), two).attend(b.q(), got2);
             KvCacheSnapshot s = b.cache().snapshot();
+            float[] deq = new float[want.length];
+            ReferenceAttention.decodeDequantized(s, b.q(), b.queryHeads(), deq);
             for (int qh = 0; qh < b.queryHeads(); qh++) {
                 double bound = bound(s, b.q(), qh, group, g);
+                double deqBound = bound + dequantizedBound(s, b.q(), qh, group);
                 for (int i = 0; i < d; i++) {
                     int e = qh * d + i;
                     double e1 = Math.abs(got1[e] - want[e]);
                     double e2 = Math.abs(got2[e] - want[e]);
                     assertTrue(e1 <= bound && e2 <= bound, SCHEMES[schemeIx] + " head " + qh + " elem " + i + " on "
                             + VectorShapes.describe() + ": errors " + e1 + ", " + e2 + " > bound " + bound);
+                    double e3 = Math.abs(got1[e] - deq[e]);
+                    assertTrue(e3 <= deqBound, SCHEMES[schemeIx] + " head " + qh + " elem " + i
+                            + ": vs float attention over the dequantized cache, error " + e3 + " > bound " + deqBound);
                 }
             }
         }
+    }
+
+    /**
+     * Float attention over the dequantized cache sees keys rounded to float after the inverse
+     * transform (relative error ≤ u each, plus the double transform's): its scores differ from the
+     * packed reference's by at most scale·(d+4)·u·max_t Σ_c|q_c·k̂_tc|, which moves the output by at
+     * most max|v|·(e^{2·that} − 1), plus the float rounding of both outputs.
+     */
+    static double dequantizedBound(KvCacheSnapshot s, float[] q, int qh, int group) {
+        int d = s.headDim();
+        int h = qh / group;
+        float[] keys = s.keys(h);
+        float[] values = s.values(h);
+        double maxDot = 0;
+        double maxV = 0;
+        for (int t = 0; t < s.tokens(); t++) {
+            double a = 0;
+            for (int c = 0; c < d; c++) {
+                a += Math.abs((double) q[qh * d + c] * keys[t * d + c]);
+                maxV = Math.max(maxV, Math.abs(values[t * d + c]));
+            }
+            maxDot = Math.max(maxDot, a);
+        }
+        double es = (d + 4) * 0x1p-24 * maxDot / Math.sqrt(d) * 1.01;
+        return maxV * (Math.expm1(2 * es) + 4 * 0x1p-24);
     }
 
     /**

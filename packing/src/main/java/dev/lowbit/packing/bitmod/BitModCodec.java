@@ -150,6 +150,19 @@ public final class BitModCodec implements GroupCodec {
         }
     }
 
+    /**
+     * Scalar reference dot product of one group with {@code x[xOff, xOff+len)}: scale · Σ
+     * value(code_i) · x_i, accumulated in double (the integer values are exact), one rescale.
+     */
+    public double dot(MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, int len, float[] x, int xOff) {
+        BitModType t = types[typeId(meta, metaOff)];
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            s += t.value(code(codes, codeOff, i)) * (double) x[xOff + i];
+        }
+        return s * scale(meta, metaOff);
+    }
+
     @Override
     public void validate(MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, int len) {
         int field = meta.get(U16, metaOff) & 0x3FFF;

@@ -86,6 +86,8 @@ public abstract class WeightScheme {
      * Fake-quantizes a row-major {@code [rows, cols]} weight into {@code out} in groups of
      * {@code groupSize} along each row; counts choices into {@code histogram} (length
      * {@code choices().length}, may be null).
+     *
+     * @throws IllegalArgumentException for a NaN, ±Inf or |w| > 65504 weight, naming its (row, column)
      */
     public void fakeQuantize(float[] w, int rows, int cols, int groupSize, float[] out, long[] histogram) {
         if (groupSize <= 0) {
@@ -94,6 +96,13 @@ public abstract class WeightScheme {
         if ((long) rows * cols != w.length || out.length != w.length) {
             throw new IllegalArgumentException("weight of " + w.length + " floats / out of " + out.length
                     + " for shape [" + rows + ", " + cols + "]");
+        }
+        // Same input policy as QuantizedTensor: refuse non-finite and out-of-FP16-range weights by name.
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i]) || Math.abs(w[i]) > 65504f) {
+                throw new IllegalArgumentException("element (" + i / cols + ", " + i % cols + ") is " + w[i]
+                        + "; weights must be finite with |w| <= 65504 (FP16 scale range)");
+            }
         }
         byte[] codes = new byte[groupSize];
         byte[] scratch = new byte[groupSize];

@@ -68,6 +68,16 @@ class BitModFormatProperties {
                     assertEquals(expect, codec.code(qt.codes(), co, i), "code " + i + " of group " + k);
                 }
                 codec.dequantize(qt.codes(), co, qt.meta(), mo, len, deq, 0);
+                double dot = 0;
+                double sumAbs = 0;
+                for (int i = 0; i < len; i++) {
+                    dot += (double) deq[i] * w[off + i];
+                    sumAbs += Math.abs((double) deq[i] * w[off + i]);
+                }
+                double ref = codec.dot(qt.codes(), co, qt.meta(), mo, len, w, off);
+                // both sums are exact products summed in double: they differ by double rounding only
+                assertTrue(Math.abs(dot - ref) <= 1e-12 * sumAbs + Double.MIN_NORMAL,
+                        "group dot " + ref + " vs dequantized dot " + dot);
                 float bound = codec.errorBound(w, off, len);
                 for (int i = 0; i < len; i++) {
                     assertEquals(ch.type().value(codes[i]) * ch.scale(), deq[i], "dequantized " + i);

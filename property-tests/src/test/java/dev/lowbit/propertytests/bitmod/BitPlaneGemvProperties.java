@@ -44,6 +44,10 @@ class BitPlaneGemvProperties {
             bp.multiply(x, y1);
             bp.multiply(x, y2, two);
             assertArrayEquals(y1, y2, "1 vs 2 threads");
+            try (RowPool three = new RowPool(3)) {
+                bp.multiply(x, y2, three);
+            }
+            assertArrayEquals(y1, y2, "1 vs 3 threads");
             int planesMax = (1 << bp.planeCount()) - 1;
             for (int i = 0; i < rows; i++) {
                 double s = 0;

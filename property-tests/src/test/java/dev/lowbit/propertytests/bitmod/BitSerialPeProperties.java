@@ -65,6 +65,43 @@ class BitSerialPeProperties {
         }
     }
 
+    @Property(tries = 40)
+    void packedRowEqualsDequantizedReference(@ForAll @IntRange(min = 1, max = 400) int cols, @ForAll boolean four, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] w = BitModFormatProperties.weights(r, 2 * cols, 0.02);
+        byte[] acts = new byte[cols];
+        for (int i = 0; i < cols; i++) {
+            acts[i] = (byte) (r.nextInt(255) - 127);
+        }
+        float actScale = 0.01f;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            dev.lowbit.packing.format.QuantizedTensor q = dev.lowbit.packing.format.QuantizedTensor.quantize(
+                    dev.lowbit.packing.Tensor.of(arena, w, 2, cols),
+                    four ? dev.lowbit.packing.format.PackedFormat.BITMOD4 : dev.lowbit.packing.format.PackedFormat.BITMOD3,
+                    dev.lowbit.packing.format.GroupAxis.TOKEN, 128, arena);
+            BitSerialPe pe = new BitSerialPe(4);
+            for (int row = 0; row < 2; row++) {
+                // reference: per group, Σ (dequantized weight / scale) · a exactly, one rescale, summed in double
+                double ref = 0;
+                long cycles = 0;
+                for (int g0 = 0; g0 < cols; g0 += 128) {
+                    int len = Math.min(128, cols - g0);
+                    float s = dev.lowbit.packing.bitmod.BitModCodec.scale(q.meta(), ((long) row * ((cols + 127) / 128) + g0 / 128) * 2);
+                    long acc = 0;
+                    for (int i = 0; i < len; i++) {
+                        float wq = q.get(row, g0 + i);
+                        acc += s == 0 ? 0 : Math.round(wq / s) * (long) acts[g0 + i];
+                    }
+                    ref += BitSerialPe.rescaleInt8(acc, s, actScale);
+                    cycles += (len + 3) / 4 * (four ? 2 : 1);
+                }
+                BitSerialPe.RowResult rr = pe.dotRow(q, row, acts, actScale);
+                assertEquals(ref, rr.value(), 0.0, "row " + row);
+                assertEquals(cycles, rr.cycles());
+            }
+        }
+    }
+
     @Test
     void unifiedFormAndCycles() {
         assertEquals(new UnifiedWeight(1, 3, 2), UnifiedWeight.of(BitModType.FP4, 7)); // 12 = 3·2^2
