@@ -86,15 +86,11 @@ class KernelLifetimeTest {
      * the same result as a single-threaded call. Repeated, because the failure is a race between
      * the caller's slice and the worker's. Bounded in time: the bug this guards against is a hang.
      *
-     * <p>Fails today (bug in {@code RowPool.run}, kernels): when the caller's own slice throws,
-     * {@code run} returns while the worker is still running the failed task, with {@code pending}
-     * still counting it. The worker's late decrement then consumes the next call's count, so that
-     * call either returns before the worker's rows are computed (wrong y), rethrows the old call's
-     * failure ("Already closed" from a live kernel), or waits forever for {@code pending} (now −1)
-     * to reach 0 — all three seen here. Fix (checked locally, not committed: kernels
-     * is not ours): run the caller's slice in try/catch like the workers do, record its throwable
-     * in {@code failure}, always wait for {@code pending == 0}, then rethrow — this test then passes.
-     * KernelPool already does this (its {@code drain} catches).
+     * <p>Guards a bug found here (fixed in RowPool, commit 00fd304): when the caller's own slice
+     * threw, {@code run} returned while the worker still ran the failed task with {@code pending}
+     * still counting it; the worker's late decrement consumed the next call's count, so that call
+     * returned before the worker's rows were computed, rethrew the old failure ("Already closed"
+     * from a live kernel), or waited forever for {@code pending} (then −1) to reach 0.
      */
     @Test
     void aRowPoolComputesCorrectlyAfterAFailedCall() {
