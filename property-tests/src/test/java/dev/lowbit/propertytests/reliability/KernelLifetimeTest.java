@@ -86,14 +86,15 @@ class KernelLifetimeTest {
      * the same result as a single-threaded call. Repeated, because the failure is a race between
      * the caller's slice and the worker's. Bounded in time: the bug this guards against is a hang.
      *
-     * <p>Guards a bug this test found: the first RowPool returned while a worker still ran the
-     * failed task, so its late completion corrupted the next call (wrong y, a stale failure, or a
-     * hang). RowPool now runs on {@link dev.lowbit.kernels.attention.KernelPool}, which always
-     * waits for every unit and rethrows the first failure.
+     * <p>Guards a bug found here (fixed in RowPool, commit 00fd304; RowPool now runs on KernelPool): when the caller's own slice
+     * threw, {@code run} returned while the worker still ran the failed task with {@code pending}
+     * still counting it; the worker's late decrement consumed the next call's count, so that call
+     * returned before the worker's rows were computed, rethrew the old failure ("Already closed"
+     * from a live kernel), or waited forever for {@code pending} (then −1) to reach 0.
      */
     @Test
     void aRowPoolComputesCorrectlyAfterAFailedCall() {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), this::rowPoolAfterFailure,
+        assertTimeoutPreemptively(Duration.ofSeconds(5), this::rowPoolAfterFailure,
                 "RowPool hung after a failed call (caller slice threw while the worker still ran)");
     }
 
@@ -122,6 +123,39 @@ class KernelLifetimeTest {
                 }
             }
         }
+    }
+
+    /**
+     * The same RowPool bug made deterministic with a plain task: the caller's slice fails at once
+     * while the worker's slice is still busy; the next call on the pool must still run every row.
+     */
+    @Test
+    void aRowPoolWaitsForItsWorkerWhenTheCallersSliceFails() {
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            try (RowPool pool = new RowPool(2)) {
+                java.util.concurrent.CountDownLatch workerBusy = new java.util.concurrent.CountDownLatch(1);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(2, 1, (r0, r1) -> {
+                    try {
+                        if (r0 == 0) {
+                            workerBusy.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                            throw new IllegalStateException("the caller's slice fails");
+                        }
+                        workerBusy.countDown();
+                        Thread.sleep(100); // the worker's slice is still running when the caller's fails
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                assertTrue(e.getMessage().contains("caller's slice"), e.getMessage());
+                boolean[] ran = new boolean[2];
+                pool.run(2, 1, (r0, r1) -> {
+                    for (int r = r0; r < r1; r++) {
+                        ran[r] = true;
+                    }
+                });
+                assertTrue(ran[0] && ran[1], "the call after a failure returned before row 1 ran: " + java.util.Arrays.toString(ran));
+            }
+        }, "RowPool hung after a failed call");
     }
 
     @Test

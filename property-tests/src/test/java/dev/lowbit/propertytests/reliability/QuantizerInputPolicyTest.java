@@ -90,13 +90,9 @@ class QuantizerInputPolicyTest {
     }
 
     /**
-     * Fails today (bug in {@code packing/bitmod/WeightScheme}, not fixed here: not ours).
-     * {@code int_sym} and {@code int_asym} accept NaN, ±Inf and huge values and return NaN weights
-     * silently (even for the finite −1e6); {@code bitmod}, {@code fp} and {@code ant} refuse them
-     * but with "scale must be finite, >= 0 and <= 65504, was NaN", which does not name the
-     * element, and accept 65504 < |x| <= 65520. Fix: check every weight in
-     * {@code fakeQuantize} first with {@code KvChecks.quantizable}-style messages
-     * ("weight (r, c) is NaN; ...").
+     * Guards a bug found here (fixed in WeightScheme, commit 1b14de8): {@code int_sym} and
+     * {@code int_asym} turned NaN, ±Inf and even −1e6 into NaN weights silently; {@code bitmod},
+     * {@code fp} and {@code ant} refused them without naming the element.
      */
     @Test
     void weightSchemesRefuseNonFiniteInputNamingTheElement() {
