@@ -62,11 +62,14 @@ final class DemoReport {
     }
 
     static String gemvTable(WeightsDemo.Result r) {
-        StringBuilder b = new StringBuilder("| kernel | weight MiB | ms / GEMV | GB/s of weights | speed-up vs fp32 | rel err vs fp32 |\n|---|---|---|---|---|---|\n");
-        double fp32 = r.gemv().get(0).ms();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "| kernel | weight MiB | ms / GEMV (1 thread) | GB/s of weights (1 thread) | vs fp32 (1 thread) | ms / GEMV (%d threads) | vs fp32 (%d threads) | rel err vs fp32 |%n"
+                        + "|---|---|---|---|---|---|---|---|%n", r.threads(), r.threads()));
+        WeightsDemo.GemvRow fp32 = r.gemv().get(0);
         for (WeightsDemo.GemvRow g : r.gemv()) {
-            b.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.1f | %.2fx | %.4f |%n", g.kernel(), g.weightBytes() / 1048576.0,
-                    g.ms(), g.gbPerS(), fp32 / g.ms(), g.relErrVsFp32()));
+            b.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.1f | %.2fx | %.3f | %.2fx | %.4f |%n", g.kernel(),
+                    g.weightBytes() / 1048576.0, g.ms1(), g.gbPerS1(), fp32.ms1() / g.ms1(), g.msN(), fp32.msN() / g.msN(),
+                    g.relErrVsFp32()));
         }
         return b.toString();
     }
@@ -130,19 +133,22 @@ final class DemoReport {
 
     private static CategoryChart gemvChart(WeightsDemo.Result r) {
         CategoryChart c = new CategoryChartBuilder().width(900).height(480)
-                .title(String.format(Locale.ROOT, "GEMV %dx%d, %d thread(s)", r.rows(), r.cols(), r.threads()))
+                .title(String.format(Locale.ROOT, "GEMV %dx%d: speed-up vs FP32 SIMD GEMV", r.rows(), r.cols()))
                 .xAxisTitle("kernel").yAxisTitle("speed-up vs FP32 SIMD (x)").build();
-        c.getStyler().setLegendVisible(false);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setYAxisDecimalPattern("0.0");
         List<String> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
-        double fp32 = r.gemv().get(0).ms();
+        List<Double> y1 = new ArrayList<>();
+        List<Double> yn = new ArrayList<>();
+        WeightsDemo.GemvRow fp32 = r.gemv().get(0);
         for (WeightsDemo.GemvRow g : r.gemv()) {
             x.add(g.kernel());
-            y.add(fp32 / g.ms());
+            y1.add(fp32.ms1() / g.ms1());
+            yn.add(fp32.msN() / g.msN());
         }
-        c.addSeries("speed-up", x, y);
+        c.addSeries("1 thread", x, y1);
+        c.addSeries(r.threads() + " threads", x, yn);
         return c;
     }
 }

@@ -100,7 +100,7 @@ final class KvDemo {
     /** Times {@code att} on one decode step and compares its output with {@code reference} (the scalar reference on the same data). */
     private static Row timed(String name, KvEval.Row acc, long bytes, DecodeAttention att, float[] q, float[] reference, Progress p) {
         float[] out = new float[q.length];
-        double ms = p.task("timing fused decode attention (" + name + ")", () -> QuickTimer.medianMillis(() -> att.attend(q, out), 30, 21));
+        double ms = p.task("timing fused decode attention (" + name + ")", () -> QuickTimer.medianMillis(() -> att.attend(q, out), 21));
         att.attend(q, out);
         double err = 0;
         double ref = 0;

@@ -26,7 +26,12 @@ final class WeightsDemo {
 
     record ErrorRow(String scheme, int bits, double honestBits, double mse, double relErr) {}
 
-    record GemvRow(String kernel, long weightBytes, double ms, double gbPerS, double relErrVsFp32) {}
+    /** One kernel: median ms per GEMV on one thread and on the demo's thread count. */
+    record GemvRow(String kernel, long weightBytes, double ms1, double msN, double relErrVsFp32) {
+        double gbPerS1() {
+            return weightBytes / ms1 / 1e6;
+        }
+    }
 
     record Result(int rows, int cols, int threads, List<ErrorRow> errors, List<GemvRow> gemv, String bitmodTypes) {}
 
@@ -62,7 +67,7 @@ final class WeightsDemo {
         }
 
         List<GemvRow> gemv = new ArrayList<>();
-        try (Arena arena = Arena.ofShared(); RowPool pool = new RowPool(threads)) {
+        try (Arena arena = Arena.ofShared(); RowPool one = new RowPool(1); RowPool pool = new RowPool(threads)) {
             Tensor wt = Tensor.of(arena, w, rows, cols);
             float[] x = new float[cols];
             SplittableRandom r = new SplittableRandom(seed + 1);
@@ -72,19 +77,21 @@ final class WeightsDemo {
             float[] yRef = new float[rows];
             float[] y = new float[rows];
             Fp32Gemv fp32 = new Fp32Gemv(wt);
-            double fms = p.task("timing FP32 SIMD GEMV", () -> QuickTimer.medianMillis(() -> fp32.multiply(x, yRef, pool), 10, 15));
-            gemv.add(new GemvRow("fp32", fp32.weightBytes(), fms, fp32.weightBytes() / fms / 1e6, 0));
+            double f1 = p.task("timing FP32 SIMD GEMV, 1 thread", () -> QuickTimer.medianMillis(() -> fp32.multiply(x, yRef, one), 15));
+            double fn = p.task("timing FP32 SIMD GEMV, " + threads + " threads", () -> QuickTimer.medianMillis(() -> fp32.multiply(x, yRef, pool), 15));
+            gemv.add(new GemvRow("fp32", fp32.weightBytes(), f1, fn, 0));
             for (PackedFormat f : List.of(PackedFormat.BITMOD4, PackedFormat.BITMOD3, PackedFormat.TERNARY2, PackedFormat.INT2)) {
                 QuantizedTensor qt = p.task("packing " + f.name().toLowerCase(), () -> QuantizedTensor.quantize(wt, f, GroupAxis.TOKEN, GROUP, arena));
                 LowBitGemv k = new LowBitGemv(qt);
-                double ms = p.task("timing " + f.name().toLowerCase() + " GEMV", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, pool), 10, 15));
+                double ms1 = p.task("timing " + f.name().toLowerCase() + " GEMV, 1 thread", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, one), 15));
+                double msN = p.task("timing " + f.name().toLowerCase() + " GEMV, " + threads + " threads", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, pool), 15));
                 double err = 0;
                 double ref = 0;
                 for (int i = 0; i < rows; i++) {
                     err += ((double) y[i] - yRef[i]) * ((double) y[i] - yRef[i]);
                     ref += (double) yRef[i] * yRef[i];
                 }
-                gemv.add(new GemvRow(f.name().toLowerCase(), k.weightBytes(), ms, k.weightBytes() / ms / 1e6, Math.sqrt(err / ref)));
+                gemv.add(new GemvRow(f.name().toLowerCase(), k.weightBytes(), ms1, msN, Math.sqrt(err / ref)));
             }
         }
         return new Result(rows, cols, threads, errors, gemv, types.toString());

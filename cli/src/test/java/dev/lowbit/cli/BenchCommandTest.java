@@ -14,14 +14,15 @@ class BenchCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("vidkv tokens=16384 threads=2 heads=28x4x128"), r.out());
         assertTrue(r.out().contains("read_bw tokens=1024 threads=1"), r.out());
-        assertEquals(13, r.out().strip().split("\n").length, r.out());
+        assertTrue(r.out().contains("gemv_bitmod4 tokens=11008x4096 threads=1"), r.out());
+        assertEquals(13 + 6, r.out().strip().split("\n").length, r.out());
     }
 
     @Test
     void unknownBenchmarkIsOneLineError() {
         var r = KvEvalCommandTest.run("bench", "--only", "nope");
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("lowbit: --only [nope] matches no benchmark; known: [read_bw, scalar, fp32, fp16, kivi2, vidkv]"), r.err());
+        assertTrue(r.err().startsWith("lowbit: --only [nope] matches no benchmark; known: [read_bw, scalar, fp32, fp16, kivi2, vidkv, gemv_fp32"), r.err());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * on BITMOD4 / BITMOD3 / TERNARY2 / INT2 and the bit-plane kernel on BITMOD4 (groups of 128 along
  * the input dimension), at 4096×4096, 11008×4096 and 4096×14336, 1 and 2 threads. The
  * {@code tokens} column holds the shape as {@code ROWSxCOLS}; ratios compare with gemv_fp32 at the
- * same shape and threads. {@code --quick}: 11008×4096 only.
+ * same shape and threads. {@code --quick}: 11008×4096 on one thread only.
  */
 public final class GemvSuite implements BenchSuite {
     static final int GROUP = 128;
@@ -39,7 +39,7 @@ public final class GemvSuite implements BenchSuite {
             long r = Long.parseLong(p[0]);
             long c = Long.parseLong(p[1]);
             for (Map.Entry<String, String> k : KERNELS.entrySet()) {
-                for (int threads : new int[] {1, 2}) {
+                for (int threads : quick ? new int[] {1} : new int[] {1, 2}) {
                     rows.add(new BenchCase(k.getKey(), shape, threads, "dev.lowbit.jmh.GemvBenchmark." + k.getValue(),
                             Map.of("shape", shape, "threads", Integer.toString(threads)), bytesPerOp(k.getValue(), r, c),
                             "gemv/" + shape + "/" + threads, k.getValue().equals("fp32")));
