@@ -1,6 +1,6 @@
 /** JMH benchmarks for lowbit's kernels (run on the class path by {@code ./lowbit bench}). */
 module dev.lowbit.jmh {
-    requires dev.lowbit.kernels;
+    requires transitive dev.lowbit.kernels;
     requires dev.lowbit.accelsim;
     requires jmh.core;
     requires jdk.incubator.vector;

@@ -1,7 +1,7 @@
 /** Vector API kernels over lowbit's packed formats, with their scalar references. */
 module dev.lowbit.kernels {
     requires transitive dev.lowbit.packing;
-    requires jdk.incubator.vector;
+    requires transitive jdk.incubator.vector;
 
     exports dev.lowbit.kernels;
     exports dev.lowbit.kernels.gemv;

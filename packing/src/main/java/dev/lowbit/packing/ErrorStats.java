@@ -10,6 +10,9 @@ public final class ErrorStats {
     private double maxAbs;
     private long count;
 
+    /** An empty accumulator. */
+    public ErrorStats() {}
+
     /** Adds one pair. */
     public void add(double reference, double approx) {
         double e = approx - reference;

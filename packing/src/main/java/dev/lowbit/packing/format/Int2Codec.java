@@ -18,6 +18,9 @@ import java.nio.ByteOrder;
 public final class Int2Codec implements GroupCodec {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** Use {@link PackedFormat#codec()}: one stateless instance per format. */
+    Int2Codec() {}
+
     @Override
     public PackedFormat format() {
         return PackedFormat.INT2;

@@ -18,6 +18,9 @@ public final class TernaryB3Codec implements GroupCodec {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int[] POW3 = {1, 3, 9, 27, 81};
 
+    /** Use {@link PackedFormat#codec()}: one stateless instance per format. */
+    TernaryB3Codec() {}
+
     @Override
     public PackedFormat format() {
         return PackedFormat.TERNARY_B3;
