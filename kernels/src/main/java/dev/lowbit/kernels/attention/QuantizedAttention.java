@@ -39,8 +39,22 @@ public final class QuantizedAttention extends SplitAttention {
     private final float[][] scores;
     private final KvTileDecoder.ValueScratch[] vscratch;
     private KvCacheSnapshot snap;
+    /** Integer key scoring ({@link IntegerKeyScorer}) where the key plan allows it; else float. */
+    private final boolean integerKeys;
+    /** Per worker and KV head (null: float path for that head). */
+    private final KeyBitPlanes[][] keyBits;
+    private final IntegerKeyScorer[][] keyScorers;
 
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
+        this(cache, queryHeads, pool, false);
+    }
+
+    /**
+     * @param integerKeys score keys with int8 query weights and AND + popcount on bit planes
+     *     ({@link IntegerKeyScorer}, error bound there) for heads whose keys are INT1 / INT2 rows
+     *     at G = 32 (VidKV, KIVI-2, int1, int2); other heads keep the float path
+     */
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys) {
         super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
                 4096, pool, cache.groupSize() * Math.max(1, CHUNK / cache.groupSize()));
         this.cache = cache;
@@ -57,6 +71,9 @@ public final class QuantizedAttention extends SplitAttention {
         for (int i = 0; i < w; i++) {
             vscratch[i] = new KvTileDecoder.ValueScratch(g, headDim);
         }
+        this.integerKeys = integerKeys;
+        this.keyBits = new KeyBitPlanes[w][shape.kvHeads()];
+        this.keyScorers = new IntegerKeyScorer[w][shape.kvHeads()];
     }
 
     @Override
@@ -82,6 +99,11 @@ public final class QuantizedAttention extends SplitAttention {
             }
             if (keyPlans[h] == null || keyPlans[h].codec != kc) {
                 keyPlans[h] = new KvTileDecoder.KeyPlan(kc);
+                boolean ok = integerKeys && KeyBitPlanes.supports(keyPlans[h]);
+                for (int wk = 0; wk < keyBits.length; wk++) {
+                    keyBits[wk][h] = ok ? new KeyBitPlanes(keyPlans[h]) : null;
+                    keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
+                }
             }
             if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
                 valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
@@ -109,9 +131,18 @@ public final class QuantizedAttention extends SplitAttention {
             int vOff;
             if (b < q) {
                 n = g;
-                KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
-                        s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
-                TileOps.channelMajorScoresHeads(qp, q0, d, groupSize, keyPlans[kvHead].rows, k, stride, sc, stride);
+                KeyBitPlanes kb = keyBits[worker][kvHead];
+                if (kb != null) {
+                    kb.load(s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b));
+                    IntegerKeyScorer is = keyScorers[worker][kvHead];
+                    for (int h = 0; h < groupSize; h++) {
+                        is.score(kb, qp, q0 + h * d, sc, h * stride);
+                    }
+                } else {
+                    KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
+                            s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
+                    TileOps.channelMajorScoresHeads(qp, q0, d, groupSize, keyPlans[kvHead].rows, k, stride, sc, stride);
+                }
                 KvTileDecoder.valueTile(valuePlans[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b),
                         s.valueMeta(kvHead, b), s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), vscratch[worker], v);
                 values = v;
