@@ -1,7 +1,8 @@
 package dev.lowbit.kernels.attention;
 
 import dev.lowbit.kernels.VectorShapes;
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,11 +31,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class IntegerKeyScorer {
     private static final VectorSpecies<Long> L = VectorShapes.L;
-    private static final VectorSpecies<Byte> B = VectorShapes.B;
     private static final int G = KeyBitPlanes.G;
 
+    private static final VectorSpecies<Float> F = VectorShapes.F;
+    private static final VectorSpecies<Integer> I = VectorShapes.I;
+
     final float[] u;
-    final byte[] wq;
+    final int[] wq;
     final long[] planes;
     final long[] acc = new long[G];
     /** α and C of the last {@link #quantize} call. */
@@ -43,58 +46,69 @@ final class IntegerKeyScorer {
 
     IntegerKeyScorer(KeyBitPlanes kb) {
         u = new float[kb.chunks * 64];
-        wq = new byte[kb.chunks * 64];
+        wq = new int[kb.chunks * 64];
         planes = new long[kb.chunks * 8];
     }
 
-    /** Fills u, wq (int8 weights, zero-padded), α and C for query {@code qp[qOff ..]}. Scalar, deterministic. */
-    void quantize(KeyBitPlanes kb, float[] qp, int qOff) {
-        KvTileDecoder.KeyPlan p = kb.plan;
-        double cc = 0;
-        float max = 0f;
-        for (int r = 0; r < p.rows; r++) {
-            float q = qp[qOff + r];
-            int j = kb.bitRowOf[r];
-            float w = q * kb.step[r];
-            if (kb.isInt2(r)) {
-                u[j] = w;
-                u[j + 1] = 2f * w;
-                cc += (double) q * kb.min[r];
-                max = Math.max(max, Math.abs(2f * w));
-            } else {
-                u[j] = 2f * w;
-                cc -= w;
-                max = Math.max(max, Math.abs(2f * w));
-            }
+    /**
+     * From the expanded query {@code qx[xOff ..]} ({@link KeyBitPlanes#expandQuery}) and the block's
+     * scales: u, α, C, the int8 weights wq (zero-padded) and their bit planes
+     * ({@code bit i of planes[k·8 + p] = bit p of wq[64k + i]}, two's complement). SIMD.
+     * Rounding: {@code wq = (int) (u·(127/max) + 128.5f) − 128} (round half up; |u·127/max| ≤ 127).
+     */
+    void quantize(KeyBitPlanes kb, float[] qx, int xOff) {
+        int n = kb.chunks * 64;
+        int fl = F.length();
+        FloatVector mx = FloatVector.zero(F);
+        for (int j = 0; j < n; j += fl) {
+            FloatVector w = FloatVector.fromArray(F, qx, xOff + j).mul(FloatVector.fromArray(F, kb.bitScale, j));
+            w.intoArray(u, j);
+            mx = mx.max(w.abs());
         }
-        c = (float) cc;
-        int n = kb.bitRows();
-        if (max == 0f || !Float.isFinite(max)) {
-            alpha = max == 0f ? 0f : Float.NaN; // NaN query: scores NaN, as on the float path
-            java.util.Arrays.fill(wq, (byte) 0);
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        FloatVector cc = FloatVector.zero(F);
+        for (int r = 0; r < kb.rowsPadded; r += fl) {
+            cc = FloatVector.fromArray(F, qx, xOff + n + r).fma(FloatVector.fromArray(F, kb.rowConst, r), cc);
+        }
+        c = cc.reduceLanes(VectorOperators.ADD);
+        java.util.Arrays.fill(planes, 0L);
+        if (!(max > 0f) || max == Float.POSITIVE_INFINITY) {
+            alpha = max == 0f ? 0f : Float.NaN; // non-finite query or scales: NaN scores, as on the float path
+            java.util.Arrays.fill(wq, 0);
             return;
         }
         alpha = max / 127f;
         float inv = 127f / max;
-        for (int j = 0; j < n; j++) {
-            int v = Math.round(u[j] * inv);
-            wq[j] = (byte) Math.max(-127, Math.min(127, v));
+        for (int j = 0; j < n; j += fl) {
+            FloatVector x = FloatVector.fromArray(F, u, j).mul(inv).add(128.5f);
+            IntVector q = ((IntVector) x.convert(VectorOperators.F2I, 0)).sub(128);
+            q.intoArray(wq, j);
+            int base = (j >>> 6) * 8;
+            int sh = j & 63;
+            for (int p = 0; p < 8; p++) {
+                planes[base + p] |= q.and(1 << p).compare(VectorOperators.NE, 0).toLong() << sh;
+            }
         }
     }
 
-    /** The 8 bit planes of wq per chunk: bit i of {@code planes[k·8 + p]} = bit p of wq[64k + i]. SIMD. */
-    void buildPlanes(int chunks) {
-        int bl = B.length();
-        java.util.Arrays.fill(planes, 0, chunks * 8, 0L);
-        for (int k = 0; k < chunks; k++) {
-            for (int i = 0; i < 64; i += bl) {
-                ByteVector v = ByteVector.fromArray(B, wq, 64 * k + i);
-                for (int p = 0; p < 8; p++) {
-                    long m = v.and((byte) (1 << p)).compare(VectorOperators.NE, 0).toLong();
-                    planes[k * 8 + p] |= m << i;
-                }
-            }
+    /** The quantization written for clarity (scalar, same float operations): fills {@code wqOut}, returns α. */
+    static float quantizeReference(KeyBitPlanes kb, float[] qx, int xOff, int[] wqOut) {
+        int n = kb.chunks * 64;
+        float[] w = new float[n];
+        float max = 0f;
+        for (int j = 0; j < n; j++) {
+            w[j] = qx[xOff + j] * kb.bitScale[j];
+            max = Math.max(max, Math.abs(w[j]));
         }
+        if (!(max > 0f) || max == Float.POSITIVE_INFINITY) {
+            java.util.Arrays.fill(wqOut, 0);
+            return max == 0f ? 0f : Float.NaN;
+        }
+        float inv = 127f / max;
+        for (int j = 0; j < n; j++) {
+            wqOut[j] = (int) (w[j] * inv + 128.5f) - 128;
+        }
+        return max / 127f;
     }
 
     /** acc[t] by AND + popcount with LongVector lanes over tokens. */
@@ -131,7 +145,7 @@ final class IntegerKeyScorer {
     }
 
     /** Reference for acc: {@code Σ_j wq_j · (bit t of rowBits[j])}, no planes, no transpose. */
-    static void accumulateReference(KeyBitPlanes kb, byte[] wq, long[] out) {
+    static void accumulateReference(KeyBitPlanes kb, int[] wq, long[] out) {
         for (int t = 0; t < G; t++) {
             long a = 0;
             for (int j = 0; j < kb.bitRows(); j++) {
@@ -149,9 +163,8 @@ final class IntegerKeyScorer {
     }
 
     /** The kernel's path: quantize, planes, vector popcount, scores. */
-    void score(KeyBitPlanes kb, float[] qp, int qOff, float[] out, int outOff) {
-        quantize(kb, qp, qOff);
-        buildPlanes(kb.chunks);
+    void score(KeyBitPlanes kb, float[] qx, int xOff, float[] out, int outOff) {
+        quantize(kb, qx, xOff);
         accumulateVector(kb);
         finish(out, outOff);
     }

@@ -43,6 +43,11 @@ final class KeyBitPlanes {
     final long[] tokenWords;
     final float[] step;
     final float[] min;
+    /** Per bit row: the factor the query entry is multiplied by (INT2 lo: step, hi: 2·step; INT1: 2·scale); zero-padded. */
+    final float[] bitScale;
+    /** Per plan row: the constant term per unit query (INT2: min; INT1: −scale); zero-padded to {@link #rowsPadded}. */
+    final float[] rowConst;
+    final int rowsPadded;
 
     /** Whether a plan can use this path: G = 32 and only INT1 / INT2 rows. */
     static boolean supports(KvTileDecoder.KeyPlan p) {
@@ -75,6 +80,33 @@ final class KeyBitPlanes {
         tokenWords = new long[chunks * G];
         step = new float[p.rows];
         min = new float[p.rows];
+        bitScale = new float[chunks * 64];
+        rowsPadded = KvTileDecoder.roundUp(p.rows, VectorShapes.F.length());
+        rowConst = new float[rowsPadded];
+    }
+
+    /** Length of an expanded query ({@link #expandQuery}). */
+    int expandedLength() {
+        return chunks * 64 + rowsPadded;
+    }
+
+    /**
+     * Once per step and query head: the prepared query in bit-row order ({@code qx[j] = qp[row of j]},
+     * zero-padded to 64·chunks), then the plan-row query zero-padded to {@link #rowsPadded}.
+     */
+    void expandQuery(float[] qp, int qOff, float[] qx, int xOff) {
+        int e = expandedLength();
+        java.util.Arrays.fill(qx, xOff, xOff + e, 0f);
+        int base = chunks * 64;
+        for (int r = 0; r < plan.rows; r++) {
+            float q = qp[qOff + r];
+            int j = bitRowOf[r];
+            qx[xOff + j] = q;
+            if (isInt2(r)) {
+                qx[xOff + j + 1] = q;
+            }
+            qx[xOff + base + r] = q;
+        }
     }
 
     int bitRows() {
@@ -103,9 +135,14 @@ final class KeyBitPlanes {
                 rowBits[j] = (int) Long.compress(w, EVEN_BITS);
                 rowBits[j + 1] = (int) Long.compress(w, ODD_BITS);
                 min[r] = Float.float16ToFloat(meta.get(F16, mo + 2));
+                bitScale[j] = step[r];
+                bitScale[j + 1] = 2f * step[r];
+                rowConst[r] = min[r];
             } else {
                 rowBits[j] = codes.get(I32, co);
                 min[r] = 0f;
+                bitScale[j] = 2f * step[r];
+                rowConst[r] = -step[r];
             }
         }
     }

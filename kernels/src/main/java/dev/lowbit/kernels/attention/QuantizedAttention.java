@@ -44,6 +44,8 @@ public final class QuantizedAttention extends SplitAttention {
     /** Per worker and KV head (null: float path for that head). */
     private final KeyBitPlanes[][] keyBits;
     private final IntegerKeyScorer[][] keyScorers;
+    /** Per KV head: the expanded query of its query heads ({@link KeyBitPlanes#expandQuery}), integer path only. */
+    private final float[][] qx;
 
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
         this(cache, queryHeads, pool, false);
@@ -74,6 +76,7 @@ public final class QuantizedAttention extends SplitAttention {
         this.integerKeys = integerKeys;
         this.keyBits = new KeyBitPlanes[w][shape.kvHeads()];
         this.keyScorers = new IntegerKeyScorer[w][shape.kvHeads()];
+        this.qx = new float[shape.kvHeads()][];
     }
 
     @Override
@@ -104,6 +107,7 @@ public final class QuantizedAttention extends SplitAttention {
                     keyBits[wk][h] = ok ? new KeyBitPlanes(keyPlans[h]) : null;
                     keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
                 }
+                qx[h] = ok ? new float[groupSize * keyBits[0][h].expandedLength()] : null;
             }
             if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
                 valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
@@ -111,6 +115,9 @@ public final class QuantizedAttention extends SplitAttention {
             for (int j = 0; j < groupSize; j++) {
                 int qh = h * groupSize + j;
                 KvTileDecoder.prepare(keyPlans[h], q, qh * headDim, scale, qp, qh * headDim);
+                if (qx[h] != null) {
+                    keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
+                }
             }
         }
     }
@@ -135,8 +142,9 @@ public final class QuantizedAttention extends SplitAttention {
                 if (kb != null) {
                     kb.load(s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b));
                     IntegerKeyScorer is = keyScorers[worker][kvHead];
+                    int e = kb.expandedLength();
                     for (int h = 0; h < groupSize; h++) {
-                        is.score(kb, qp, q0 + h * d, sc, h * stride);
+                        is.score(kb, qx[kvHead], h * e, sc, h * stride);
                     }
                 } else {
                     KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),

@@ -69,6 +69,9 @@ class IntegerKeySimdProperties {
             for (int i = 0; i < prep.length; i++) {
                 prep[i] = qp[i];
             }
+            float[] qx = new float[kb.expandedLength()];
+            kb.expandQuery(qp, 0, qx, 0);
+            int[] wantWq = new int[kb.chunks * 64];
             long[] want = new long[32];
             long[] wantWords = new long[kb.tokenWords.length];
             double[] exact = new double[32];
@@ -77,8 +80,17 @@ class IntegerKeySimdProperties {
                 kb.load(s.keyCodes(0, blk), s.keyCodeOffset(0, blk), s.keyMeta(0, blk), s.keyMetaOffset(0, blk));
                 KeyBitPlanes.transposeReference(kb.rowBits, wantWords, kb.chunks);
                 assertArrayEquals(wantWords, kb.tokenWords, "token words");
-                sc.score(kb, qp, 0, got, 0);
-                IntegerKeyScorer.accumulateReference(kb, sc.wq, want);
+                sc.score(kb, qx, 0, got, 0);
+                float alpha = IntegerKeyScorer.quantizeReference(kb, qx, 0, wantWq);
+                assertEquals(Float.floatToRawIntBits(alpha), Float.floatToRawIntBits(sc.alpha), "alpha");
+                assertArrayEquals(wantWq, sc.wq, "int8 weights vs scalar quantization on " + VectorShapes.describe());
+                for (int j = 0; j < wantWq.length; j++) {
+                    assertTrue(wantWq[j] >= -127 && wantWq[j] <= 127, "weight " + j + " = " + wantWq[j]);
+                    for (int p = 0; p < 8; p++) {
+                        assertEquals((wantWq[j] >>> p) & 1, (int) (sc.planes[(j / 64) * 8 + p] >>> (j % 64)) & 1, "plane " + p + " row " + j);
+                    }
+                }
+                IntegerKeyScorer.accumulateReference(kb, wantWq, want);
                 assertArrayEquals(want, sc.acc, "vector popcount vs reference on " + VectorShapes.describe());
                 sc.accumulateScalar(kb);
                 assertArrayEquals(want, sc.acc, "scalar popcount vs reference");
@@ -127,7 +139,9 @@ class IntegerKeySimdProperties {
                 }
                 if (integer) {
                     kb.load(s.keyCodes(h, b), s.keyCodeOffset(h, b), s.keyMeta(h, b), s.keyMetaOffset(h, b));
-                    sc.quantize(kb, qp, 0);
+                    float[] qx = new float[kb.expandedLength()];
+                    kb.expandQuery(qp, 0, qx, 0);
+                    sc.quantize(kb, qx, 0);
                     ei = Math.max(ei, intBound(kb, sc));
                 }
             }
