@@ -23,11 +23,17 @@ import jdk.incubator.vector.VectorSpecies;
  * integer arithmetic ({@code = Σ_k Σ_{p<7} 2^p·popcnt(P_{k,p} & T_{t,k}) − 128·popcnt(P_{k,7} & T_{t,k})})
  * and {@code score_t = α·acc_t + C} in float.
  *
- * <p><b>Error bound.</b> {@code |u_j − α·ũ_j| ≤ α·(1/2 + 2^-15)} (round to nearest; the 2^-15
- * covers the float division), so against exact scores from the same float weights
+ * <p><b>Error bound.</b> {@code |u_j − α·ũ_j| ≤ α·(1/2 + 2^-15)} (round half up; the 2^-15
+ * covers the float division and the +128.5 shift), so against exact scores from the same float weights
  * {@code |Δscore_t| ≤ J·α·(1/2 + 2^-15)} with J bit rows — about {@code J/254·max_j|u_j|}; plus the
  * float rounding of u, C and α·acc (relative ~2^-23 each). A per-block scale (rather than one per
  * step) keeps α proportional to the block's own largest weight.
+ *
+ * <p><b>Status.</b> Opt-in ({@code QuantizedAttention(..., integerKeys = true)}): measured slower
+ * than the float-decode path at d = 128, G = 32 (in-process A/B {@code IntKeysAB} in the tests):
+ * requantizing the weights per block and head, the transpose and 8 planes × chunks popcounts cost
+ * more than 2 FMA vectors per key row. Separate α per chunk of 64 bit rows was tried: ~25% slower,
+ * no error gain on KIVI-2.
  */
 final class IntegerKeyScorer {
     private static final VectorSpecies<Long> L = VectorShapes.L;
