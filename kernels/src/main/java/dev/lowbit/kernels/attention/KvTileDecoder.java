@@ -41,8 +41,8 @@ final class KvTileDecoder {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int INT1 = 0;
-    private static final int INT2 = 1;
+    static final int INT1 = 0;
+    static final int INT2 = 1;
     private static final int TERNARY2 = 2;
 
     private KvTileDecoder() {}

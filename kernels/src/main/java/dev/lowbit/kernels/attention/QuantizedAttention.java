@@ -39,8 +39,24 @@ public final class QuantizedAttention extends SplitAttention {
     private final float[][] scores;
     private final KvTileDecoder.ValueScratch[] vscratch;
     private KvCacheSnapshot snap;
+    /** Integer key scoring ({@link IntegerKeyScorer}) where the key plan allows it; else float. */
+    private final boolean integerKeys;
+    /** Per worker and KV head (null: float path for that head). */
+    private final KeyBitPlanes[][] keyBits;
+    private final IntegerKeyScorer[][] keyScorers;
+    /** Per KV head: the expanded query of its query heads ({@link KeyBitPlanes#expandQuery}), integer path only. */
+    private final float[][] qx;
 
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
+        this(cache, queryHeads, pool, false);
+    }
+
+    /**
+     * @param integerKeys score keys with int8 query weights and AND + popcount on bit planes
+     *     ({@link IntegerKeyScorer}, error bound there) for heads whose keys are INT1 / INT2 rows
+     *     at G = 32 (VidKV, KIVI-2, int1, int2); other heads keep the float path
+     */
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys) {
         super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
                 4096, pool, cache.groupSize() * Math.max(1, CHUNK / cache.groupSize()));
         this.cache = cache;
@@ -57,6 +73,10 @@ public final class QuantizedAttention extends SplitAttention {
         for (int i = 0; i < w; i++) {
             vscratch[i] = new KvTileDecoder.ValueScratch(g, headDim);
         }
+        this.integerKeys = integerKeys;
+        this.keyBits = new KeyBitPlanes[w][shape.kvHeads()];
+        this.keyScorers = new IntegerKeyScorer[w][shape.kvHeads()];
+        this.qx = new float[shape.kvHeads()][];
     }
 
     @Override
@@ -82,6 +102,12 @@ public final class QuantizedAttention extends SplitAttention {
             }
             if (keyPlans[h] == null || keyPlans[h].codec != kc) {
                 keyPlans[h] = new KvTileDecoder.KeyPlan(kc);
+                boolean ok = integerKeys && KeyBitPlanes.supports(keyPlans[h]);
+                for (int wk = 0; wk < keyBits.length; wk++) {
+                    keyBits[wk][h] = ok ? new KeyBitPlanes(keyPlans[h]) : null;
+                    keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
+                }
+                qx[h] = ok ? new float[groupSize * keyBits[0][h].expandedLength()] : null;
             }
             if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
                 valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
@@ -89,6 +115,9 @@ public final class QuantizedAttention extends SplitAttention {
             for (int j = 0; j < groupSize; j++) {
                 int qh = h * groupSize + j;
                 KvTileDecoder.prepare(keyPlans[h], q, qh * headDim, scale, qp, qh * headDim);
+                if (qx[h] != null) {
+                    keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
+                }
             }
         }
     }
@@ -109,9 +138,19 @@ public final class QuantizedAttention extends SplitAttention {
             int vOff;
             if (b < q) {
                 n = g;
-                KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
-                        s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
-                TileOps.channelMajorScoresHeads(qp, q0, d, groupSize, keyPlans[kvHead].rows, k, stride, sc, stride);
+                KeyBitPlanes kb = keyBits[worker][kvHead];
+                if (kb != null) {
+                    kb.load(s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b));
+                    IntegerKeyScorer is = keyScorers[worker][kvHead];
+                    int e = kb.expandedLength();
+                    for (int h = 0; h < groupSize; h++) {
+                        is.score(kb, qx[kvHead], h * e, sc, h * stride);
+                    }
+                } else {
+                    KvTileDecoder.keyTile(keyPlans[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b),
+                            s.keyMeta(kvHead, b), s.keyMetaOffset(kvHead, b), k, stride);
+                    TileOps.channelMajorScoresHeads(qp, q0, d, groupSize, keyPlans[kvHead].rows, k, stride, sc, stride);
+                }
                 KvTileDecoder.valueTile(valuePlans[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b),
                         s.valueMeta(kvHead, b), s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), vscratch[worker], v);
                 values = v;
