@@ -21,22 +21,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path npy() throws Exception {
@@ -54,56 +40,56 @@ class CliTest {
     @Test
     void quantizeThenInspect() throws Exception {
         Path out = dir.resolve("k.lbq");
-        Run q = run("quantize", "--in", npy().toString(), "--format", "ternary_b3", "--group-size", "32", "--axis", "channel",
+        CliRun q = run("quantize", "--in", npy().toString(), "--format", "ternary_b3", "--group-size", "32", "--axis", "channel",
                 "--out", out.toString());
-        assertEquals(0, q.code, q.err);
-        Run i = run("inspect", out.toString());
-        assertEquals(0, i.code, i.err);
-        assertTrue(i.out.contains("TERNARY_B3") && i.out.contains("[70, 9]") && i.out.contains("checksums:   OK"), i.out);
+        assertEquals(0, q.code(), q.err());
+        CliRun i = run("inspect", out.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains("TERNARY_B3") && i.out().contains("[70, 9]") && i.out().contains("checksums:   OK"), i.out());
     }
 
     @Test
     void corruptFilesGiveOneLineAndNonZeroExit() throws Exception {
         Path out = dir.resolve("k.lbq");
-        assertEquals(0, run("quantize", "--in", npy().toString(), "--format", "int2", "--out", out.toString()).code);
+        assertEquals(0, run("quantize", "--in", npy().toString(), "--format", "int2", "--out", out.toString()).code());
         byte[] all = Files.readAllBytes(out);
         all[all.length - 3] ^= 4;
         Files.write(out, all);
-        Run flipped = run("inspect", out.toString());
-        assertNotEquals(0, flipped.code);
-        assertEquals(1, flipped.err.strip().lines().count(), flipped.err);
-        assertTrue(flipped.err.contains("checksum mismatch"), flipped.err);
+        CliRun flipped = run("inspect", out.toString());
+        assertNotEquals(0, flipped.code());
+        assertEquals(1, flipped.err().strip().lines().count(), flipped.err());
+        assertTrue(flipped.err().contains("checksum mismatch"), flipped.err());
 
         Files.write(out, java.util.Arrays.copyOf(all, 50));
-        Run truncated = run("inspect", out.toString());
-        assertNotEquals(0, truncated.code);
-        assertEquals(1, truncated.err.strip().lines().count(), truncated.err);
-        assertTrue(truncated.err.contains("truncated"), truncated.err);
+        CliRun truncated = run("inspect", out.toString());
+        assertNotEquals(0, truncated.code());
+        assertEquals(1, truncated.err().strip().lines().count(), truncated.err());
+        assertTrue(truncated.err().contains("truncated"), truncated.err());
 
-        Run verbose = run("inspect", "--verbose", out.toString());
-        assertTrue(verbose.err.lines().count() > 1, "--verbose adds the stack trace");
+        CliRun verbose = run("inspect", "--verbose", out.toString());
+        assertTrue(verbose.err().lines().count() > 1, "--verbose adds the stack trace");
     }
 
     @Test
     void badOptionsGiveOneLine() throws Exception {
-        Run r = run("quantize", "--in", npy().toString(), "--format", "int7", "--out", dir.resolve("x").toString());
-        assertNotEquals(0, r.code);
-        assertTrue(r.err.startsWith("lowbit: unknown format 'int7'"), r.err);
-        assertEquals(1, r.err.strip().lines().count());
-        Run g = run("quantize", "--in", npy().toString(), "--format", "int2", "--group-size", "0", "--out", dir.resolve("x").toString());
-        assertNotEquals(0, g.code);
-        assertTrue(g.err.contains("group size must be > 0"), g.err);
-        Run missing = run("inspect", dir.resolve("nope.lbq").toString());
-        assertNotEquals(0, missing.code);
-        assertEquals(1, missing.err.strip().lines().count(), missing.err);
+        CliRun r = run("quantize", "--in", npy().toString(), "--format", "int7", "--out", dir.resolve("x").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().startsWith("lowbit: unknown format 'int7'"), r.err());
+        assertEquals(1, r.err().strip().lines().count());
+        CliRun g = run("quantize", "--in", npy().toString(), "--format", "int2", "--group-size", "0", "--out", dir.resolve("x").toString());
+        assertNotEquals(0, g.code());
+        assertTrue(g.err().contains("group size must be > 0"), g.err());
+        CliRun missing = run("inspect", dir.resolve("nope.lbq").toString());
+        assertNotEquals(0, missing.code());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
     }
 
     @Test
     void helpAndVersion() {
-        Run h = run("--help");
-        assertEquals(0, h.code);
-        assertTrue(h.out.contains("quantize") && h.out.contains("inspect") && h.out.contains("demo"));
-        Run v = run("--version");
-        assertTrue(v.out.startsWith("lowbit "), v.out);
+        CliRun h = run("--help");
+        assertEquals(0, h.code());
+        assertTrue(h.out().contains("quantize") && h.out().contains("inspect") && h.out().contains("demo"));
+        CliRun v = run("--version");
+        assertTrue(v.out().startsWith("lowbit "), v.out());
     }
 }

@@ -23,31 +23,15 @@ class KvEvalCommandTest {
     @TempDir
     static Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            System.out.flush();
-            System.err.flush();
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
     static void generate() {
-        Run r = run("kv-gen", "--out", dir.toString(), "--kv-heads", "2", "--head-dim", "32", "--frames", "4",
+        CliRun r = run("kv-gen", "--out", dir.toString(), "--kv-heads", "2", "--head-dim", "32", "--frames", "4",
                 "--tokens-per-frame", "48", "--text-prefix", "8", "--text-suffix", "24", "--seed", "5");
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(dir.resolve("Q.npy")));
     }
 
@@ -57,10 +41,10 @@ class KvEvalCommandTest {
 
     @Test
     void csvHasTheExactHeaderAndEverySchemeAndVidKvUsesFewerHonestBitsThanKivi() {
-        Run r = run("kv-eval", "--k", p("K.npy"), "--v", p("V.npy"), "--q", p("Q.npy"), "--vision", p("vision.npy"),
+        CliRun r = run("kv-eval", "--k", p("K.npy"), "--v", p("V.npy"), "--q", p("Q.npy"), "--vision", p("vision.npy"),
                 "--text", p("text.npy"), "--vision-start", "8", "--residual", "32", "--format", "csv");
-        assertEquals(0, r.code, r.err);
-        List<String> lines = r.out.lines().toList();
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
         assertEquals("scheme,payload_bits,honest_bits,k_rel_err,v_rel_err,attn_cosine_mean,attn_cosine_min,attn_rel_l2_mean", lines.get(0));
         Map<String, double[]> rows = new HashMap<>();
         for (String l : lines.subList(1, lines.size())) {
@@ -85,16 +69,16 @@ class KvEvalCommandTest {
 
     @Test
     void tableWithoutQueriesSaysWhereTheQueriesComeFrom() {
-        Run r = run("kv-eval", "--k", p("K.npy"), "--v", p("V.npy"), "--schemes", "vidkv,kivi2", "--residual", "0");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("the last 32 keys of each head serve as queries"), r.out);
-        assertTrue(r.out.contains("vidkv") && r.out.contains("kivi2") && !r.out.contains("ternary "), r.out);
+        CliRun r = run("kv-eval", "--k", p("K.npy"), "--v", p("V.npy"), "--schemes", "vidkv,kivi2", "--residual", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("the last 32 keys of each head serve as queries"), r.out());
+        assertTrue(r.out().contains("vidkv") && r.out().contains("kivi2") && !r.out().contains("ternary "), r.out());
     }
 
-    private static void assertOneLineError(Run r, String expectedFragment) {
-        assertEquals(1, r.code, r.out + r.err);
-        List<String> lines = r.err.lines().filter(l -> !l.startsWith("WARNING")).toList();
-        assertEquals(1, lines.size(), r.err);
+    private static void assertOneLineError(CliRun r, String expectedFragment) {
+        assertEquals(1, r.code(), r.out() + r.err());
+        List<String> lines = r.err().lines().filter(l -> !l.startsWith("WARNING")).toList();
+        assertEquals(1, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith("lowbit: ") && lines.get(0).contains(expectedFragment), lines.get(0));
     }
 
