@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code lowbit bench}: the JMH suite (attention schemes, read bandwidth, and whatever the
  * {@link BenchRegistry} lists), one forked JVM per row.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+@Command(name = "bench", header = "Run the JMH suite (attention, GEMV, memory bandwidth)", mixinStandardHelpOptions = true, description = {
     "Runs the JMH benchmark suite: decode attention (scalar, fp32, fp16, kivi2, vidkv) at 1 and 2 threads,",
     "sequential-read bandwidth, and every suite in dev.lowbit.jmh.BenchRegistry. One forked JVM per row."})
 final class BenchCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * with fused attention, BitMoD weights with low-bit GEMV, the accelerator model — printed and
  * written to {@code lowbit-report/} (Markdown summary and three PNG charts).
  */
-@Command(name = "demo", description = "The main job: KV cache (KIVI-2, VidKV) + fused attention, BitMoD weights + GEMV, accelerator model; writes lowbit-report/.")
+@Command(name = "demo", header = "Run the end-to-end demo and write lowbit-report/", description = "The main job: KV cache (KIVI-2, VidKV) + fused attention, BitMoD weights + GEMV, accelerator model; writes lowbit-report/.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Small shapes (about 2k tokens, 1024x1024 weights): for CI.")
     boolean quick;

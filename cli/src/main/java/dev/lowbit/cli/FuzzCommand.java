@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code property-tests/src/test/resources/.../<Class>Inputs/<method>/}, from where
  * {@code ./lowbit test} replays it as a regression test.
  */
-@Command(name = "fuzz", description = "Fuzz lowbit's parsers, decoders and quantizers with Jazzer (coverage-guided; needs the source tree and Maven).")
+@Command(name = "fuzz", header = "Fuzz parsers, decoders and quantizers (Jazzer)", description = "Fuzz lowbit's parsers, decoders and quantizers with Jazzer (coverage-guided; needs the source tree and Maven).")
 final class FuzzCommand implements Callable<Integer> {
     static final String PACKAGE = "dev.lowbit.propertytests.reliability.";
 

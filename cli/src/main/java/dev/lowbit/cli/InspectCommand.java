@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code lowbit inspect}: header, honest bits and checksum status of a packed file. */
-@Command(name = "inspect", description = "Show a packed file's format, shape, bits per element and checksum status.")
+@Command(name = "inspect", header = "Show a packed file's format, shape, bits and checksums", description = "Show a packed file's format, shape, bits per element and checksum status.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Packed lowbit file.")
     Path file;

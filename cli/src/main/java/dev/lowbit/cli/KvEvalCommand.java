@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lowbit kv-eval}: KV-cache quantization accuracy and honest bits, per scheme. */
-@Command(name = "kv-eval", description = {
+@Command(name = "kv-eval", header = "Compare KV-cache schemes against FP32 attention", description = {
     "Quantize a layer's KV cache with each scheme and compare with FP32: bits per element (payload and honest),",
     "relative L2 error of K and V, and decode-attention output error (computed from the packed cache)."})
 final class KvEvalCommand implements Callable<Integer> {

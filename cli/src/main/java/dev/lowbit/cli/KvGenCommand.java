@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lowbit kv-gen}: writes a synthetic video-LLM KV cache (see {@link KvCacheGenerator}) as .npy files. */
-@Command(name = "kv-gen", description = "Write a synthetic video-LLM-like KV cache (K.npy, V.npy, Q.npy, vision.npy, text.npy) for kv-eval.")
+@Command(name = "kv-gen", header = "Write a synthetic video-LLM KV cache as .npy files", description = "Write a synthetic video-LLM-like KV cache (K.npy, V.npy, Q.npy, vision.npy, text.npy) for kv-eval.")
 final class KvGenCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (created if missing).")
     Path out;

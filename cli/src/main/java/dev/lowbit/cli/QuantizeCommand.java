@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lowbit quantize}: a rank-2 {@code .npy} into a packed file. */
-@Command(name = "quantize", description = "Quantize a rank-2 .npy tensor into a packed lowbit file.")
+@Command(name = "quantize", header = "Pack a rank-2 .npy tensor into a lowbit file", description = "Quantize a rank-2 .npy tensor into a packed lowbit file.")
 final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, description = "Input .npy (float32 or float16, rank 2).")
     Path in;
 
-    @Option(names = "--format", required = true, description = "int1, ternary2, ternary_b3 or int2.")
+    @Option(names = "--format", required = true, description = "int1, ternary2, ternary_b3, int2, bitmod3 or bitmod4 (BitMoD: use --axis token --group-size 128).")
     String format;
 
     @Option(names = "--group-size", defaultValue = "32", description = "Group size G (default ${DEFAULT-VALUE}).")

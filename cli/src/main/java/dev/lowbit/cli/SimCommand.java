@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code lowbit sim}: the analytical BitMoD / ANT / OliVe / FP16 accelerator model over LLM
  * workloads, as a table, CSV or JSON, with an optional chart.
  */
-@Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "sim", header = "Accelerator model: BitMoD vs ANT, OliVe, FP16 on six LLMs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run the analytical accelerator model (FP16 baseline, ANT, OliVe, BitMoD) over LLM workloads: "
                 + "cycles, latency, energy split, speed-up and energy efficiency vs FP16, and BitMoD's mean speed-up "
                 + "over ANT and OliVe beside the paper's 1.69x / 1.48x.")

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * honest bits per weight, MSE, relative error and max error per scheme, and which datatypes
  * BitMoD chose.
  */
-@Command(name = "weights-eval",
+@Command(name = "weights-eval", header = "Compare BitMoD with INT, FP and ANT on a weight matrix",
         description = "Quantize a weight matrix [out, in] with bitmod, int_sym, int_asym, fp and ant (groups along 'in') and compare errors.")
 final class WeightsEvalCommand implements Callable<Integer> {
     static final String CSV_HEADER = "scheme,bits,honest_bits,mse,rel_err,max_err";
