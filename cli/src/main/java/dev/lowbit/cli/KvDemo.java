@@ -76,12 +76,11 @@ final class KvDemo {
             for (String name : List.of("kivi2", "vidkv")) {
                 KvScheme scheme = KvScheme.parse(name);
                 SalientTokens s = scheme.usesSalience() ? salient : SalientTokens.none();
-                KvEval.Row acc = p.task("quantizing with " + name + " and scoring the reference attention",
-                        () -> KvEval.evaluate(name, scheme, in, GROUP, RESIDUAL, s, exact));
                 QuantizedKvCache cache = QuantizedKvCache.builder(KV_HEADS, HEAD_DIM).scheme(scheme).groupSize(GROUP)
                         .residual(RESIDUAL).salient(s).build(arena);
-                cache.append(k, v, tokens);
+                p.task("quantizing with " + name, () -> cache.append(k, v, tokens));
                 KvCacheSnapshot snap = cache.snapshot();
+                KvEval.Row acc = p.task("scoring " + name + "'s reference attention", () -> KvEval.evaluate(name, snap, in, exact));
                 long bytes = snap.payloadBytes() + snap.metadataBytes() + snap.residualBytes();
                 float[] stepReference = new float[step.length];
                 ReferenceAttention.decode(snap, step, Q_HEADS, stepReference);

@@ -68,63 +68,70 @@ public final class KvEval {
         return new Row("fp32", 32, 32, 0, 0, 1, 1, 0);
     }
 
-    /** Evaluates one scheme. */
+    /** Evaluates one scheme: builds its cache from {@code in}'s K and V, then {@link #evaluate(String, KvCacheSnapshot, Input, float[])}. */
     public static Row evaluate(String name, KvScheme scheme, Input in, int groupSize, int residual, SalientTokens salient,
                                float[] exact) {
         try (Arena arena = Arena.ofConfined()) {
             QuantizedKvCache cache = QuantizedKvCache.builder(in.kvHeads, in.headDim).scheme(scheme).groupSize(groupSize)
                     .residual(residual).salient(salient).build(arena);
             cache.append(in.k, in.v, in.tokens);
-            KvCacheSnapshot s = cache.snapshot();
-            double kErr = 0;
-            double kRef = 0;
-            double vErr = 0;
-            double vRef = 0;
-            int hd = in.tokens * in.headDim;
-            for (int h = 0; h < in.kvHeads; h++) {
-                float[] kk = s.keys(h);
-                float[] vv = s.values(h);
-                for (int i = 0; i < hd; i++) {
-                    double a = in.k[h * hd + i];
-                    double b = in.v[h * hd + i];
-                    kErr += (kk[i] - a) * (kk[i] - a);
-                    kRef += a * a;
-                    vErr += (vv[i] - b) * (vv[i] - b);
-                    vRef += b * b;
-                }
-            }
-            float[] got = new float[exact.length];
-            float[] qs = new float[in.qHeads * in.headDim];
-            float[] o = new float[in.qHeads * in.headDim];
-            for (int j = 0; j < in.queries; j++) {
-                gatherQuery(in, j, qs);
-                ReferenceAttention.decode(s, qs, in.qHeads, o);
-                scatter(in, j, o, got);
-            }
-            double cosSum = 0;
-            double cosMin = Double.POSITIVE_INFINITY;
-            double relSum = 0;
-            int per = in.queries * in.headDim;
-            for (int qh = 0; qh < in.qHeads; qh++) {
-                double dot = 0;
-                double na = 0;
-                double nb = 0;
-                double err = 0;
-                for (int i = qh * per; i < (qh + 1) * per; i++) {
-                    dot += (double) exact[i] * got[i];
-                    na += (double) exact[i] * exact[i];
-                    nb += (double) got[i] * got[i];
-                    err += ((double) got[i] - exact[i]) * ((double) got[i] - exact[i]);
-                }
-                double cos = (na == 0 && nb == 0) ? 1 : dot / Math.sqrt(na * nb);
-                double rel = na == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(err / na);
-                cosSum += cos;
-                cosMin = Math.min(cosMin, cos);
-                relSum += rel;
-            }
-            return new Row(name, s.payloadBitsPerElement(), s.bitsPerElement(), rel(kErr, kRef), rel(vErr, vRef),
-                    cosSum / in.qHeads, cosMin, relSum / in.qHeads);
+            return evaluate(name, cache.snapshot(), in, exact);
         }
+    }
+
+    /** Evaluates a cache already built from {@code in}'s K and V (all {@code in.tokens()} of them). */
+    public static Row evaluate(String name, KvCacheSnapshot s, Input in, float[] exact) {
+        if (s.tokens() != in.tokens) {
+            throw new IllegalArgumentException("cache holds " + s.tokens() + " tokens, the input " + in.tokens);
+        }
+        double kErr = 0;
+        double kRef = 0;
+        double vErr = 0;
+        double vRef = 0;
+        int hd = in.tokens * in.headDim;
+        for (int h = 0; h < in.kvHeads; h++) {
+            float[] kk = s.keys(h);
+            float[] vv = s.values(h);
+            for (int i = 0; i < hd; i++) {
+                double a = in.k[h * hd + i];
+                double b = in.v[h * hd + i];
+                kErr += (kk[i] - a) * (kk[i] - a);
+                kRef += a * a;
+                vErr += (vv[i] - b) * (vv[i] - b);
+                vRef += b * b;
+            }
+        }
+        float[] got = new float[exact.length];
+        float[] qs = new float[in.qHeads * in.headDim];
+        float[] o = new float[in.qHeads * in.headDim];
+        for (int j = 0; j < in.queries; j++) {
+            gatherQuery(in, j, qs);
+            ReferenceAttention.decode(s, qs, in.qHeads, o);
+            scatter(in, j, o, got);
+        }
+        double cosSum = 0;
+        double cosMin = Double.POSITIVE_INFINITY;
+        double relSum = 0;
+        int per = in.queries * in.headDim;
+        for (int qh = 0; qh < in.qHeads; qh++) {
+            double dot = 0;
+            double na = 0;
+            double nb = 0;
+            double err = 0;
+            for (int i = qh * per; i < (qh + 1) * per; i++) {
+                dot += (double) exact[i] * got[i];
+                na += (double) exact[i] * exact[i];
+                nb += (double) got[i] * got[i];
+                err += ((double) got[i] - exact[i]) * ((double) got[i] - exact[i]);
+            }
+            double cos = (na == 0 && nb == 0) ? 1 : dot / Math.sqrt(na * nb);
+            double rel = na == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(err / na);
+            cosSum += cos;
+            cosMin = Math.min(cosMin, cos);
+            relSum += rel;
+        }
+        return new Row(name, s.payloadBitsPerElement(), s.bitsPerElement(), rel(kErr, kRef), rel(vErr, vRef),
+                cosSum / in.qHeads, cosMin, relSum / in.qHeads);
     }
 
     private static double rel(double err, double ref) {
