@@ -54,8 +54,8 @@ public final class Main implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("lowbit: " + oneLine(ex) + " (see 'lowbit " + ex.getCommandLine().getCommandName()
-                    .replace("lowbit", "").trim() + " --help')");
+            ex.getCommandLine().getErr().println("lowbit: " + oneLine(ex) + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         return cl.execute(args);
