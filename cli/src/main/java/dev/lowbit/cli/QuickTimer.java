@@ -9,7 +9,7 @@ import java.util.Arrays;
  */
 final class QuickTimer {
     /** Warm-up: at least this long, and at least {@link #MIN_WARMUP_CALLS} calls. */
-    static final long WARMUP_NANOS = 700_000_000L;
+    static final long WARMUP_NANOS = 2_000_000_000L;
     static final int MIN_WARMUP_CALLS = 10;
 
     private QuickTimer() {}
