@@ -177,6 +177,11 @@ class FusedAttentionSimdProperties {
      * The output is a convex combination of values: error ≤ max|v| · (e^{2es + 8(T+d+16)u} − 1).
      */
     static double bound(KvCacheSnapshot s, float[] q, int qh, int group, int g) {
+        return bound(s, q, qh, group, g, 0);
+    }
+
+    /** The same bound with {@code extraScoreError} more absolute error on every score (the integer key path's). */
+    static double bound(KvCacheSnapshot s, float[] q, int qh, int group, int g, double extraScoreError) {
         int d = s.headDim();
         int h = qh / group;
         double u = 0x1p-24;
@@ -214,6 +219,6 @@ class FusedAttentionSimdProperties {
             }
         }
         double es = scale * (d + 4) * u * maxAbsDot * 1.01;
-        return maxV * Math.expm1(2 * es + 8 * (s.tokens() + d + 16) * u) + 1e-30;
+        return maxV * Math.expm1(2 * (es + extraScoreError) + 8 * (s.tokens() + d + 16) * u) + 1e-30;
     }
 }

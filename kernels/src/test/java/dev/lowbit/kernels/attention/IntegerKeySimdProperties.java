@@ -111,56 +111,26 @@ class IntegerKeySimdProperties {
     static double attentionBound(KvCacheSnapshot s, float[] q, int qh, int group) {
         int d = s.headDim();
         int h = qh / group;
-        double u = 0x1p-24;
-        float scale = (float) (1 / Math.sqrt(d));
-        double maxAbsDot = 0;
         double ei = 0;
         KvBlockCodec kc = s.keyCodec(h);
         if (kc != null) {
             var kp = new KvTileDecoder.KeyPlan(kc);
-            double[] prep = new double[kp.rows];
-            kc.prepareQuery(q, qh * d, prep);
-            float[] qp = new float[kp.rows];
-            KvTileDecoder.prepare(kp, q, qh * d, scale, qp, 0);
-            boolean integer = KeyBitPlanes.supports(kp);
-            KeyBitPlanes kb = integer ? new KeyBitPlanes(kp) : null;
-            IntegerKeyScorer sc = integer ? new IntegerKeyScorer(kb) : null;
-            int g = s.groupSize();
-            int stride = KvTileDecoder.roundUp(g, 2 * VectorShapes.F.length());
-            float[] kt = new float[kp.rows * stride];
-            for (long b = 0; b < s.quantizedBlocks(); b++) {
-                KvTileDecoder.keyTile(kp, s.keyCodes(h, b), s.keyCodeOffset(h, b), s.keyMeta(h, b), s.keyMetaOffset(h, b), kt, stride);
-                for (int t = 0; t < g; t++) {
-                    double a = 0;
-                    for (int r = 0; r < kp.rows; r++) {
-                        a += Math.abs(prep[r] * kt[r * stride + t]);
-                    }
-                    maxAbsDot = Math.max(maxAbsDot, a);
-                }
-                if (integer) {
+            if (KeyBitPlanes.supports(kp)) {
+                float[] qp = new float[kp.rows];
+                KvTileDecoder.prepare(kp, q, qh * d, (float) (1 / Math.sqrt(d)), qp, 0);
+                KeyBitPlanes kb = new KeyBitPlanes(kp);
+                IntegerKeyScorer sc = new IntegerKeyScorer(kb);
+                float[] qx = new float[kb.expandedLength()];
+                kb.expandQuery(qp, 0, qx, 0);
+                for (long b = 0; b < s.quantizedBlocks(); b++) {
                     kb.load(s.keyCodes(h, b), s.keyCodeOffset(h, b), s.keyMeta(h, b), s.keyMetaOffset(h, b));
-                    float[] qx = new float[kb.expandedLength()];
-                    kb.expandQuery(qp, 0, qx, 0);
                     sc.quantize(kb, qx, 0);
                     ei = Math.max(ei, intBound(kb, sc));
                 }
             }
         }
-        float[] keys = s.keys(h);
-        float[] values = s.values(h);
-        double maxV = 0;
-        for (int t = 0; t < s.tokens(); t++) {
-            double a = 0;
-            for (int c = 0; c < d; c++) {
-                a += Math.abs((double) q[qh * d + c] * keys[t * d + c]);
-                maxV = Math.max(maxV, Math.abs(values[t * d + c]));
-            }
-            if (t >= s.quantizedTokens()) {
-                maxAbsDot = Math.max(maxAbsDot, a);
-            }
-        }
-        double es = scale * (d + 4) * u * maxAbsDot * 1.01;
-        return maxV * Math.expm1(2 * (es + ei) + 8 * (s.tokens() + d + 16) * u) + 1e-30;
+        // the float path's bound (prepared query, float dot products, exp, sums) plus the integer scores' error
+        return FusedAttentionSimdProperties.bound(s, q, qh, group, s.groupSize(), ei);
     }
 
     @Property(tries = 50)
