@@ -176,16 +176,7 @@ public final class BitPlaneGemv implements RowPool.RowTask {
     }
 
     private IntVector lookup(IntVector idx, int off) {
-        int[] t = tables;
-        if (L >= 16) {
-            return idx.selectFrom(IntVector.fromArray(I, t, off));
-        } else if (L == 8) {
-            return idx.selectFrom(IntVector.fromArray(I, t, off), IntVector.fromArray(I, t, off + 8));
-        }
-        IntVector i8 = idx.and(7);
-        IntVector lo = i8.selectFrom(IntVector.fromArray(I, t, off), IntVector.fromArray(I, t, off + 4));
-        IntVector hi = i8.selectFrom(IntVector.fromArray(I, t, off + 8), IntVector.fromArray(I, t, off + 12));
-        return lo.blend(hi, idx.compare(VectorOperators.GE, 8));
+        return TableLookup.lookup16(idx, tables, off);
     }
 
     /** Σ over set bits of one plane of quads 2p and 2p+1 for L rows: two table lookups. */

@@ -211,20 +211,8 @@ public final class LowBitGemv implements RowPool.RowTask {
         }
     }
 
-    /**
-     * The table entry {@code idx & 15} of the 16-entry table at {@code off}, per lane. Vector API
-     * permutes wrap their indexes (JDK 24+), so callers pass raw nibble-bearing lanes.
-     */
     private static IntVector lookup(IntVector idx, int off) {
-        if (L >= 16) {
-            return idx.selectFrom(IntVector.fromArray(I, TABLES, off));
-        } else if (L == 8) {
-            return idx.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 8));
-        }
-        IntVector i16 = idx.and(15);
-        IntVector lo = i16.selectFrom(IntVector.fromArray(I, TABLES, off), IntVector.fromArray(I, TABLES, off + 4));
-        IntVector hi = i16.selectFrom(IntVector.fromArray(I, TABLES, off + 8), IntVector.fromArray(I, TABLES, off + 12));
-        return lo.blend(hi, i16.compare(VectorOperators.GE, 8));
+        return TableLookup.lookup16(idx, TABLES, off);
     }
 
     private static IntVector widen(ByteVector b, int part) {
