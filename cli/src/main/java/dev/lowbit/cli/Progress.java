@@ -11,7 +11,6 @@ final class Progress {
     private final PrintStream out;
     private final int steps;
     private int step;
-    private long stepStart;
 
     Progress(PrintStream out, int steps) {
         this.out = out;
@@ -20,7 +19,6 @@ final class Progress {
 
     void step(String title) {
         step++;
-        stepStart = System.nanoTime();
         out.printf(Locale.ROOT, "%n[%d/%d] %s%n", step, steps, title);
     }
 
@@ -39,13 +37,5 @@ final class Progress {
             task.run();
             return null;
         });
-    }
-
-    void line(String fmt, Object... args) {
-        out.printf(Locale.ROOT, fmt + "%n", args);
-    }
-
-    double stepSeconds() {
-        return (System.nanoTime() - stepStart) / 1e9;
     }
 }
