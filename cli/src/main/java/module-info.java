@@ -3,6 +3,7 @@ module dev.lowbit.cli {
     requires dev.lowbit.packing;
     requires dev.lowbit.kernels;
     requires dev.lowbit.accelsim;
+    requires dev.lowbit.model;
     requires info.picocli;
     requires org.knowm.xchart;
     requires java.desktop;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             KvEvalCommand.class,
             KvGenCommand.class,
             WeightsEvalCommand.class,
+            ModelEvalCommand.class,
             BenchCommand.class,
             FuzzCommand.class,
             CommandLine.HelpCommand.class

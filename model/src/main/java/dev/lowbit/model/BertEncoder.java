@@ -193,7 +193,7 @@ public final class BertEncoder {
             for (int k = 60; k >= 1; k--) {
                 f = a + (k / 2.0) / f;
             }
-            r = 1 - Math.exp(-a * a) / (f * 1.7724538509055159);
+            r = 1 - StrictMath.exp(-a * a) / (f * 1.7724538509055159);
         }
         return x < 0 ? -r : r;
     }

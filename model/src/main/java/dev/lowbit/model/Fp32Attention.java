@@ -37,7 +37,7 @@ public final class Fp32Attention implements AttentionBackend {
                 }
                 float sum = 0;
                 for (int j = 0; j < keys; j++) {
-                    scores[j] = (float) Math.exp(scores[j] - max);
+                    scores[j] = (float) StrictMath.exp(scores[j] - max);
                     sum += scores[j];
                 }
                 for (int c = 0; c < d; c++) {
