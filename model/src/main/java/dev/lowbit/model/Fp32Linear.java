@@ -2,7 +2,6 @@ package dev.lowbit.model;
 
 import dev.lowbit.kernels.gemv.RowPool;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -73,16 +72,23 @@ public final class Fp32Linear implements Linear, RowPool.RowTask {
         }
     }
 
-    /** Σ a[off+i]·x[i], i < len: vector lanes, then a scalar tail. */
+    /**
+     * Σ a[off+i]·x[i], i < len: FMA into vector lanes, then the lanes summed in lane order and a
+     * scalar tail. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between the
+     * interpreter and C2, which made results depend on when the JIT kicked in.
+     */
     static float dot(float[] a, int off, float[] x, int len) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(len); i < bound; i += F.length()) {
             acc = FloatVector.fromArray(F, a, off + i).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = 0;
+        for (int l = 0; l < F.length(); l++) {
+            s += acc.lane(l);
+        }
         for (; i < len; i++) {
-            s += a[off + i] * x[i];
+            s = Math.fma(a[off + i], x[i], s);
         }
         return s;
     }
