@@ -31,7 +31,9 @@ final class ModelEvalCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--schemes", split = ",", paramLabel = "NAME",
-            description = "Rows to run, from: fp32, kivi2, vidkv, int2, bitmod4, bitmod3, int_asym4, vidkv+bitmod4 (default: all; fp32 always runs first).")
+            description = "Rows to run, from: fp32, kivi2, vidkv, int2, bitmod4, bitmod3, int_asym4, vidkv+bitmod4 (default: these), "
+                    + "and on request vidkv-keys (VidKV keys + KIVI-2 values), vidkv-values (KIVI-2 keys + VidKV values), "
+                    + "ternary2, int2w (2-bit packed weights). fp32 always runs first.")
     List<String> schemes;
 
     @Option(names = "--kv-group", defaultValue = "0",
@@ -88,14 +90,14 @@ final class ModelEvalCommand implements Callable<Integer> {
         List<String> wanted = new ArrayList<>();
         for (String n : names) {
             String s = n.trim().toLowerCase(Locale.ROOT);
-            if (ModelEval.DEFAULT_SCHEMES.stream().noneMatch(x -> x.name().equals(s))) {
-                throw new IllegalArgumentException("--schemes: unknown scheme '" + n + "'; expected some of fp32, kivi2, vidkv, int2, "
-                        + "bitmod4, bitmod3, int_asym4, vidkv+bitmod4");
+            if (ModelEval.allSchemes().stream().noneMatch(x -> x.name().equals(s))) {
+                throw new IllegalArgumentException("--schemes: unknown scheme '" + n + "'; expected some of "
+                        + String.join(", ", ModelEval.allSchemes().stream().map(ModelEval.Scheme::name).toList()));
             }
             wanted.add(s);
         }
         List<ModelEval.Scheme> out = new ArrayList<>();
-        for (ModelEval.Scheme s : ModelEval.DEFAULT_SCHEMES) {
+        for (ModelEval.Scheme s : ModelEval.allSchemes()) {
             if (s.name().equals("fp32") || wanted.contains(s.name())) {
                 out.add(s);
             }

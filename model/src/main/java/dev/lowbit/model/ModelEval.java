@@ -25,9 +25,15 @@ public final class ModelEval {
     public record Scheme(String name, String kv, WeightFormat weights) {
         /** The KV backend: FP32 attention or a lowbit cache of that scheme. */
         AttentionBackend attention(BertConfig c, int kvGroup, KernelPool pool) {
-            return kv.equals("fp32")
+            KvScheme scheme = switch (kv) {
+                case "fp32" -> null;
+                case "vidkv-keys" -> new MixedKvScheme(kv, KvScheme.vidkv(), KvScheme.kivi2());
+                case "vidkv-values" -> new MixedKvScheme(kv, KvScheme.kivi2(), KvScheme.vidkv());
+                default -> KvScheme.parse(kv);
+            };
+            return scheme == null
                     ? new Fp32Attention(c.heads(), c.headDim())
-                    : new LowBitAttention(KvScheme.parse(kv), c.heads(), c.headDim(), kvGroup, pool);
+                    : new LowBitAttention(scheme, c.heads(), c.headDim(), kvGroup, pool);
         }
     }
 
@@ -41,6 +47,23 @@ public final class ModelEval {
             new Scheme("bitmod3", "fp32", WeightFormat.BITMOD3),
             new Scheme("int_asym4", "fp32", WeightFormat.INT_ASYM4),
             new Scheme("vidkv+bitmod4", "vidkv", WeightFormat.BITMOD4));
+
+    /**
+     * Rows on request only: where VidKV loses accuracy (its keys with KIVI-2 values, KIVI-2 keys with
+     * its values) and the packed 2-bit weight formats (which this model does not survive).
+     */
+    public static final List<Scheme> EXTRA_SCHEMES = List.of(
+            new Scheme("vidkv-keys", "vidkv-keys", WeightFormat.FP32),
+            new Scheme("vidkv-values", "vidkv-values", WeightFormat.FP32),
+            new Scheme("ternary2", "fp32", WeightFormat.TERNARY2),
+            new Scheme("int2w", "fp32", WeightFormat.INT2));
+
+    /** Every row name, in report order. */
+    public static List<Scheme> allSchemes() {
+        List<Scheme> all = new ArrayList<>(DEFAULT_SCHEMES);
+        all.addAll(EXTRA_SCHEMES);
+        return all;
+    }
 
     /** One result row; NaN where a value does not apply (ref_cosine off the fp32 row, AUC without pairs). */
     public record Row(String scheme, double kvBits, double weightBits, double cosineMean, double cosineMin,
@@ -95,9 +118,9 @@ public final class ModelEval {
                     }
                     Row r = row(s, enc, corpus, emb, reference, (t2 - t1) / 1e6 / ids.size(), ref);
                     rows.add(r);
-                    progress.accept(String.format("model-eval: %-14s cosine mean %.5f min %.5f, AUC %.4f, %.1f ms/sentence (weights packed in %.1f s), KV quantized %.0f%%",
-                            s.name(), r.cosineMean(), r.cosineMin(), r.paraphraseAuc(), r.msPerSentence(), (t1 - t0) / 1e9,
-                            100 * r.kvQuantizedFraction()));
+                    progress.accept(String.format("model-eval: %-14s cosine mean %.5f min %.5f, AUC %.4f, pair-similarity drift %.5f, %.1f ms/sentence (weights packed in %.1f s), KV quantized %.0f%%",
+                            s.name(), r.cosineMean(), r.cosineMin(), r.paraphraseAuc(), pairDrift(corpus, emb, reference),
+                            r.msPerSentence(), (t1 - t0) / 1e9, 100 * r.kvQuantizedFraction()));
                 }
             }
         }
@@ -128,6 +151,25 @@ public final class ModelEval {
         AttentionBackend.KvStats kv = enc.attention().stats();
         return new Row(s.name(), kv.bitsPerElement(), enc.weightBitsPerElement(), sum / emb.length, min,
                 Metrics.auc(pos, neg), ms, ref, kv.quantizedFraction());
+    }
+
+    /**
+     * Mean |cos_scheme(a, b) − cos_fp32(a, b)| over all paraphrase and unrelated pairs: how far the
+     * similarities a user ranks by move (more sensitive than the AUC, which saturates on easy pairs).
+     */
+    private static double pairDrift(EvalCorpus corpus, float[][] emb, float[][] reference) {
+        List<int[]> pairs = new ArrayList<>(corpus.paraphrasePairs());
+        pairs.addAll(corpus.unrelatedPairs());
+        if (pairs.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] now = pairCosines(pairs, emb);
+        double[] was = pairCosines(pairs, reference);
+        double sum = 0;
+        for (int i = 0; i < now.length; i++) {
+            sum += Math.abs(now[i] - was[i]);
+        }
+        return sum / now.length;
     }
 
     private static double[] pairCosines(List<int[]> pairs, float[][] emb) {
