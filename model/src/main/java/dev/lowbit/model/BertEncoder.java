@@ -68,16 +68,7 @@ public final class BertEncoder {
                 e[c] += h[t][c];
             }
         }
-        double norm = 0;
-        for (int c = 0; c < e.length; c++) {
-            e[c] /= keys;
-            norm += (double) e[c] * e[c];
-        }
-        float inv = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
-        for (int c = 0; c < e.length; c++) {
-            e[c] *= inv;
-        }
-        return e;
+        return Metrics.normalize(e); // the mean's 1/keys cancels in the normalisation
     }
 
     /** The last hidden states [tokens][hidden]. */
@@ -164,7 +155,7 @@ public final class BertEncoder {
     }
 
     /**
-     * erf to ~1e-15 relative: the Maclaurin series for |x| < 2.5 and the continued fraction of
+     * erf to ~1e-15 relative: the Maclaurin series for |x| &lt; 2.5 and the continued fraction of
      * erfc beyond (the JDK has no erf). Accuracy far below float epsilon, so GELU matches ONNX
      * Runtime's to float rounding.
      */

@@ -73,7 +73,7 @@ public final class Fp32Linear implements Linear, RowPool.RowTask {
     }
 
     /**
-     * Σ a[off+i]·x[i], i < len: FMA into vector lanes, then the lanes summed in lane order and a
+     * Σ a[off+i]·x[i], i &lt; len: FMA into vector lanes, then the lanes summed in lane order and a
      * scalar tail. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between the
      * interpreter and C2, which made results depend on when the JIT kicked in.
      */
