@@ -67,8 +67,9 @@ class GroupDecoderProperties {
             GroupDecoder.SCALAR.decode(q, first, n, want, off);
             GroupDecoder.SIMD.decode(q, first, n, got, off);
             for (int i = 0; i < want.length; i++) {
+                int at = i;
                 assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                        () -> "differs on " + VectorShapes.describe() + " " + q);
+                        () -> "element " + at + " differs on " + VectorShapes.describe() + " " + q);
             }
         }
     }
