@@ -202,6 +202,17 @@ class QuantizedTensorProperties {
         }
     }
 
+    /** The geometry-only honest bits (used where no tensor is built) equal those of a built tensor of that geometry. */
+    @Test
+    void honestBitsOfAGeometryEqualThoseOfABuiltTensor() {
+        qt().withExamples(100).forAll(cases(1, 70, 1, 70, 40, 0)).checkAssert(c -> {
+            try (Arena arena = Arena.ofConfined()) {
+                QuantizedTensor q = QuantizedTensor.quantize(random(arena, c.rows, c.cols, c.seed, 0), c.f, c.axis, c.g, arena);
+                assertEquals(q.bitsPerElement(), QuantizedTensor.bitsPerElement(c.f, c.axis, c.g, c.rows, c.cols), 0.0);
+            }
+        });
+    }
+
     /** The honest bits the README's format table quotes for G = 32. */
     @Test
     void honestBitsAtG32MatchTheReadmeTable() {
