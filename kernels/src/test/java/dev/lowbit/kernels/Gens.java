@@ -57,10 +57,6 @@ public final class Gens {
         return longs(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    public static Gen<Boolean> booleans() {
-        return Generate.booleans();
-    }
-
     /** One of the enum's constants, shrinking toward the first declared. */
     public static <E extends Enum<E>> Gen<E> enums(Class<E> type) {
         return Generate.enumValues(type);
@@ -70,11 +66,6 @@ public final class Gens {
     @SafeVarargs
     public static <T> Gen<T> oneOf(T... values) {
         return Generate.pick(List.of(values));
-    }
-
-    /** One of the given values, shrinking toward the first. */
-    public static <T> Gen<T> oneOf(List<T> values) {
-        return Generate.pick(List.copyOf(values));
     }
 
     private static <T> Gen<T> withEdges(Gen<T> ordinary, List<T> edges) {
