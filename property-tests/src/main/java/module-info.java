@@ -1,4 +1,4 @@
-/** jqwik properties: SIMD equals scalar, round trips, error bounds, bad input. */
+/** Property tests (QuickTheories): SIMD equals scalar, round trips, error bounds, bad input. */
 module dev.lowbit.propertytests {
     requires dev.lowbit.packing;
     requires dev.lowbit.kernels;

@@ -2,7 +2,9 @@ package dev.lowbit.kernels.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.QuickTheory.qt;
 
+import dev.lowbit.kernels.Gens;
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.format.GroupAxis;
@@ -12,13 +14,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * SIMD decode equals the codec reference bit for bit, for every format, group size (odd ones,
@@ -26,13 +23,26 @@ import org.junit.jupiter.api.Test;
  */
 class GroupDecoderProperties {
 
-    @Property(tries = 150)
-    void simdEqualsScalar(@ForAll("lowBitFormats") PackedFormat format, @ForAll GroupAxis axis,
-                          @ForAll @IntRange(min = 1, max = 70) int groupSize,
-                          @ForAll @IntRange(min = 1, max = 90) int rows,
-                          @ForAll @IntRange(min = 1, max = 9) int cols,
-                          @ForAll("magnitudes") float magnitude,
-                          @ForAll long seed) {
+    /** A format, axis, group size, shape, value magnitude and data seed. */
+    record Case(PackedFormat format, GroupAxis axis, int groupSize, int rows, int cols, float magnitude, long seed) {}
+
+    @Test
+    void simdEqualsScalar() {
+        Gen<PackedFormat> formats = LOW_BIT_FORMATS;
+        Gen<GroupAxis> axes = Gens.enums(GroupAxis.class);
+        Gen<Integer> groupSizes = Gens.ints(1, 70);
+        Gen<Integer> rowss = Gens.ints(1, 90);
+        Gen<Integer> colss = Gens.ints(1, 9);
+        Gen<Float> magnitudes = MAGNITUDES;
+        Gen<Long> seeds = Gens.seeds();
+        Gen<Case> cases = in -> new Case(formats.generate(in), axes.generate(in), groupSizes.generate(in), rowss.generate(in),
+                colss.generate(in), magnitudes.generate(in), seeds.generate(in));
+        qt().withExamples(150).forAll(cases)
+                .checkAssert(c -> simdEqualsScalar(c.format, c.axis, c.groupSize, c.rows, c.cols, c.magnitude, c.seed));
+    }
+
+    private static void simdEqualsScalar(PackedFormat format, GroupAxis axis, int groupSize, int rows, int cols,
+                                         float magnitude, long seed) {
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
             float[] x = new float[rows * cols];
@@ -57,21 +67,27 @@ class GroupDecoderProperties {
             GroupDecoder.SCALAR.decode(q, first, n, want, off);
             GroupDecoder.SIMD.decode(q, first, n, got, off);
             for (int i = 0; i < want.length; i++) {
+                int at = i;
                 assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                        () -> "differs on " + VectorShapes.describe() + " " + q);
+                        () -> "element " + at + " differs on " + VectorShapes.describe() + " " + q);
             }
         }
     }
 
-    /** Random bytes, including invalid TERNARY2 (0b11) and TERNARY_B3 (>= 243) codes: the SIMD path reads them as the reference does. */
-    @Property(tries = 100)
-    void simdEqualsScalarOnArbitraryBytes(@ForAll("lowBitFormats") PackedFormat format,
-                                          @ForAll @IntRange(min = 1, max = 70) int groupSize,
-                                          @ForAll @IntRange(min = 1, max = 12) int groups,
-                                          @ForAll long seed) {
-        if (format == PackedFormat.TERNARY_B3) {
-            return; // the codec reads invalid bytes >= 243 with a different digit rule; validate() refuses them
-        }
+    /**
+     * Random bytes, including invalid TERNARY2 (0b11) codes: the SIMD path reads them as the
+     * reference does. Not TERNARY_B3: its codec reads invalid bytes >= 243 with a different digit
+     * rule, and validate() refuses them.
+     */
+    @Test
+    void simdEqualsScalarOnArbitraryBytes() {
+        qt().withExamples(100)
+                .forAll(Gens.oneOf(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.INT2), Gens.ints(1, 70), Gens.ints(1, 12),
+                        Gens.seeds())
+                .checkAssert(GroupDecoderProperties::simdEqualsScalarOnArbitraryBytes);
+    }
+
+    private static void simdEqualsScalarOnArbitraryBytes(PackedFormat format, int groupSize, int groups, long seed) {
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
             var codec = format.codec();
@@ -98,10 +114,7 @@ class GroupDecoderProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Float> magnitudes() {
-        return Arbitraries.of(1e-6f, 1e-3f, 1f, 3.5f, 100f, 60000f);
-    }
+    static final Gen<Float> MAGNITUDES = Gens.oneOf(1e-6f, 1e-3f, 1f, 3.5f, 100f, 60000f);
 
     @Test
     void refusesBadRanges() {
@@ -117,8 +130,6 @@ class GroupDecoderProperties {
     }
 
     /** The formats that take any group size (BitMoD needs multiples of 128 and has its own properties). */
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<PackedFormat> lowBitFormats() {
-        return net.jqwik.api.Arbitraries.of(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
-    }
+    static final Gen<PackedFormat> LOW_BIT_FORMATS =
+            Gens.oneOf(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
 }

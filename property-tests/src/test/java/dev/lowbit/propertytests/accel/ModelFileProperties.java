@@ -2,31 +2,40 @@ package dev.lowbit.propertytests.accel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.ModelFile;
 import java.util.List;
 import java.util.Locale;
+import dev.lowbit.propertytests.Gens;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** User model files: what is written is read back; any mangled text fails with one IllegalArgumentException line. */
 class ModelFileProperties {
 
-    @Provide
-    Arbitrary<ModelConfig> models() {
-        return Combinators.combine(Arbitraries.strings().alpha().numeric().withChars('-', '.').ofMinLength(1).ofMaxLength(12),
-                Arbitraries.of(32, 64, 128), Arbitraries.integers().between(1, 8), Arbitraries.of(1, 2, 4),
-                Arbitraries.integers().between(1, 100), Arbitraries.integers().between(1, 50_000),
-                Arbitraries.integers().between(0, 200_000), Arbitraries.of(true, false))
-                .as((name, hd, kv, g, layers, ffn, vocab, gated) -> new ModelConfig(name, null, "user file",
-                        hd * kv * g, layers, ffn, kv * g, kv, vocab, gated,
-                        Map.of("ant.decode", 0.25 * (1 + layers % 20), "olive.prefill", 4.5)));
+    static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.";
+
+    static Gen<ModelConfig> models() {
+        Gen<String> names = Gens.strings(NAME_CHARS, 1, 12);
+        Gen<Integer> headDim = Gens.oneOf(32, 64, 128);
+        Gen<Integer> kvHeads = Gens.ints(1, 8);
+        Gen<Integer> group = Gens.oneOf(1, 2, 4);
+        Gen<Integer> layerss = Gens.ints(1, 100);
+        Gen<Integer> ffns = Gens.ints(1, 50_000);
+        Gen<Integer> vocabs = Gens.ints(0, 200_000);
+        Gen<Boolean> gateds = Gens.booleans();
+        return in -> {
+            String name = names.generate(in);
+            int hd = headDim.generate(in);
+            int kv = kvHeads.generate(in);
+            int g = group.generate(in);
+            int layers = layerss.generate(in);
+            return new ModelConfig(name, null, "user file", hd * kv * g, layers, ffns.generate(in), kv * g, kv,
+                    vocabs.generate(in), gateds.generate(in), Map.of("ant.decode", 0.25 * (1 + layers % 20), "olive.prefill", 4.5));
+        };
     }
 
     static String toJson(ModelConfig m) {
@@ -38,13 +47,17 @@ class ModelFileProperties {
                 m.weightBitsOverride().get("ant.decode"), m.weightBitsOverride().get("olive.prefill"));
     }
 
-    @Property(tries = 100)
-    void roundTrip(@ForAll("models") ModelConfig m) {
-        assertEquals(List.of(m), ModelFile.parse(toJson(m)));
+    @Test
+    void roundTrip() {
+        qt().withExamples(100).forAll(models()).checkAssert(m -> assertEquals(List.of(m), ModelFile.parse(toJson(m))));
     }
 
-    @Property(tries = 200)
-    void mangledFilesFailCleanly(@ForAll("models") ModelConfig m, @ForAll int seed) {
+    @Test
+    void mangledFilesFailCleanly() {
+        qt().withExamples(200).forAll(models(), Gens.anyInt()).checkAssert(ModelFileProperties::mangledFileFailsCleanly);
+    }
+
+    private static void mangledFileFailsCleanly(ModelConfig m, int seed) {
         String json = toJson(m);
         java.util.Random r = new java.util.Random(seed);
         StringBuilder b = new StringBuilder(json);

@@ -3,6 +3,7 @@ package dev.lowbit.propertytests.accel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.accelsim.array.BitModMatrix;
 import dev.lowbit.accelsim.array.Int8Activations;
@@ -17,11 +18,10 @@ import dev.lowbit.accelsim.workload.LayerOp;
 import dev.lowbit.accelsim.workload.OpKind;
 import dev.lowbit.packing.bitmod.BitModQuantizer;
 import dev.lowbit.packing.bitmod.BitModType;
+import dev.lowbit.propertytests.Gens;
 import java.util.Random;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The cycle-level PE-array emulation (bit-accurate BitSerialPe in every PE) against the plain
@@ -40,12 +40,30 @@ class PeArrayEmulationProperties {
         return x;
     }
 
-    @Property(tries = 80)
-    void paperDatatypesMatchReferenceAndAnalyticalCycles(@ForAll @IntRange(min = 3, max = 4) int bits,
-            @ForAll @IntRange(min = 1, max = 70) int cout, @ForAll @IntRange(min = 1, max = 150) int cin,
-            @ForAll @IntRange(min = 1, max = 9) int tokens, @ForAll @IntRange(min = 1, max = 16) int h,
-            @ForAll @IntRange(min = 1, max = 8) int w, @ForAll @IntRange(min = 0, max = 3) int lanesLog,
-            @ForAll @IntRange(min = 0, max = 3) int groupMul, @ForAll boolean extremes, @ForAll long seed) {
+    record PaperCase(int bits, int cout, int cin, int tokens, int h, int w, int lanesLog, int groupMul, boolean extremes,
+                     long seed) {}
+
+    @Test
+    void paperDatatypesMatchReferenceAndAnalyticalCycles() {
+        Gen<Integer> bitss = Gens.ints(3, 4);
+        Gen<Integer> couts = Gens.ints(1, 70);
+        Gen<Integer> cins = Gens.ints(1, 150);
+        Gen<Integer> tokenss = Gens.ints(1, 9);
+        Gen<Integer> hs = Gens.ints(1, 16);
+        Gen<Integer> ws = Gens.ints(1, 8);
+        Gen<Integer> lanesLogs = Gens.ints(0, 3);
+        Gen<Integer> groupMuls = Gens.ints(0, 3);
+        Gen<Boolean> extremess = Gens.booleans();
+        Gen<Long> seeds = Gens.seeds();
+        Gen<PaperCase> cases = in -> new PaperCase(bitss.generate(in), couts.generate(in), cins.generate(in),
+                tokenss.generate(in), hs.generate(in), ws.generate(in), lanesLogs.generate(in), groupMuls.generate(in),
+                extremess.generate(in), seeds.generate(in));
+        qt().withExamples(80).forAll(cases).checkAssert(c -> paperDatatypesMatch(c.bits, c.cout, c.cin, c.tokens, c.h, c.w,
+                c.lanesLog, c.groupMul, c.extremes, c.seed));
+    }
+
+    private static void paperDatatypesMatch(int bits, int cout, int cin, int tokens, int h, int w, int lanesLog,
+                                            int groupMul, boolean extremes, long seed) {
         int lanes = 1 << lanesLog;
         int group = lanes * (1 << groupMul) * (lanes == 1 ? 3 : 1); // any multiple of the lanes, incl. odd ones for p = 1
         Random r = new Random(seed);
@@ -65,11 +83,23 @@ class PeArrayEmulationProperties {
         assertEquals(c.tiles(), res.tiles());
     }
 
-    @Property(tries = 60)
-    void anySingleDatatypeTakesItsPeCyclesPerWeight(@ForAll BitModType type,
-            @ForAll @IntRange(min = 1, max = 40) int cout, @ForAll @IntRange(min = 1, max = 100) int cin,
-            @ForAll @IntRange(min = 1, max = 5) int tokens, @ForAll @IntRange(min = 1, max = 8) int h,
-            @ForAll @IntRange(min = 1, max = 4) int w, @ForAll long seed) {
+    record SingleTypeCase(BitModType type, int cout, int cin, int tokens, int h, int w, long seed) {}
+
+    @Test
+    void anySingleDatatypeTakesItsPeCyclesPerWeight() {
+        Gen<BitModType> types = Gens.enums(BitModType.class);
+        Gen<Integer> couts = Gens.ints(1, 40);
+        Gen<Integer> cins = Gens.ints(1, 100);
+        Gen<Integer> tokenss = Gens.ints(1, 5);
+        Gen<Integer> hs = Gens.ints(1, 8);
+        Gen<Integer> ws = Gens.ints(1, 4);
+        Gen<Long> seeds = Gens.seeds();
+        Gen<SingleTypeCase> cases = in -> new SingleTypeCase(types.generate(in), couts.generate(in), cins.generate(in),
+                tokenss.generate(in), hs.generate(in), ws.generate(in), seeds.generate(in));
+        qt().withExamples(60).forAll(cases).checkAssert(c -> singleDatatype(c.type, c.cout, c.cin, c.tokens, c.h, c.w, c.seed));
+    }
+
+    private static void singleDatatype(BitModType type, int cout, int cin, int tokens, int h, int w, long seed) {
         Random r = new Random(seed);
         BitModMatrix m = BitModMatrix.quantize(randomMatrix(r, cout * cin, false), cout, cin, 8, new BitModQuantizer(type));
         Int8Activations x = Int8Activations.quantize(randomMatrix(r, tokens * cin, false), tokens, cin);
@@ -82,7 +112,7 @@ class PeArrayEmulationProperties {
         assertTrue(BitSerialPe.cyclesPerWeight(type) >= analytical);
     }
 
-    @Example
+    @Test
     void analyticalLatencyIsThePesForThePaperCandidates() {
         for (BitModType t : BitModType.BITMOD3_CANDIDATES) {
             assertEquals(BitSerialPe.cyclesPerWeight(t), AcceleratorModel.tileLatency(true, 3.0625));

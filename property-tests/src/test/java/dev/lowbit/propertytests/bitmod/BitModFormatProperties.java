@@ -3,6 +3,7 @@ package dev.lowbit.propertytests.bitmod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.bitmod.BitModCodec;
@@ -13,13 +14,11 @@ import dev.lowbit.packing.format.GroupAxis;
 import dev.lowbit.packing.format.PackedFormat;
 import dev.lowbit.packing.format.QuantizedTensor;
 import dev.lowbit.packing.io.PackedFile;
+import dev.lowbit.propertytests.Gens;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** BITMOD3 / BITMOD4: codes round trip, the least-error choice, the tail rule, honest bits. */
@@ -41,10 +40,13 @@ class BitModFormatProperties {
         return w;
     }
 
-    @Property(tries = 60)
-    void codesRoundTripAndDequantizeWithinBound(@ForAll @IntRange(min = 1, max = 5) int rows,
-                                                @ForAll @IntRange(min = 1, max = 400) int cols,
-                                                @ForAll boolean four, @ForAll long seed) {
+    @Test
+    void codesRoundTripAndDequantizeWithinBound() {
+        qt().withExamples(60).forAll(Gens.ints(1, 5), Gens.ints(1, 400), Gens.booleans(), Gens.seeds())
+                .checkAssert(BitModFormatProperties::codesRoundTrip);
+    }
+
+    private static void codesRoundTrip(int rows, int cols, boolean four, long seed) {
         PackedFormat f = four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3;
         BitModCodec codec = (BitModCodec) f.codec();
         BitModQuantizer q = BitModQuantizer.forBits(codec.bits());
@@ -87,9 +89,13 @@ class BitModFormatProperties {
         }
     }
 
-    @Property(tries = 200)
-    void chosenTypeHasTheLeastError(@ForAll @IntRange(min = 1, max = 128) int len, @ForAll boolean four,
-                                    @ForAll @IntRange(min = 0, max = 3) int skew, @ForAll long seed) {
+    @Test
+    void chosenTypeHasTheLeastError() {
+        qt().withExamples(200).forAll(Gens.ints(1, 128), Gens.booleans(), Gens.ints(0, 3), Gens.seeds())
+                .checkAssert(BitModFormatProperties::chosenTypeHasLeastError);
+    }
+
+    private static void chosenTypeHasLeastError(int len, boolean four, int skew, long seed) {
         Random r = new Random(seed);
         float[] x = weights(r, len, 0.02);
         if (skew == 1) {
@@ -107,8 +113,12 @@ class BitModFormatProperties {
         assertEquals(BitModQuantizer.groupError(ch.type(), x, 0, len), ch.squaredError(), 0.0);
     }
 
-    @Property(tries = 200)
-    void scaleRoundsToNearestE5M9(@ForAll @IntRange(min = 0, max = 0x3DFF) int field, @ForAll boolean up) {
+    @Test
+    void scaleRoundsToNearestE5M9() {
+        qt().withExamples(200).forAll(Gens.ints(0, 0x3DFF), Gens.booleans()).checkAssert(BitModFormatProperties::scaleRounds);
+    }
+
+    private static void scaleRounds(int field, boolean up) {
         float s = BitModScale.decode(field);
         assertEquals(field, BitModScale.encode(s));
         float next = field < 0x3DFF ? BitModScale.decode(field + 1) : s;

@@ -2,24 +2,27 @@ package dev.lowbit.propertytests.bitmod;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.accelsim.pe.AlignedActivations;
 import dev.lowbit.accelsim.pe.BitSerialPe;
 import dev.lowbit.accelsim.pe.GroupResult;
 import dev.lowbit.accelsim.pe.UnifiedWeight;
 import dev.lowbit.packing.bitmod.BitModType;
+import dev.lowbit.propertytests.Gens;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** The bit-serial PE equals the integer reference dot product bit-exactly and counts cycles. */
 class BitSerialPeProperties {
 
-    @Property(tries = 200)
-    void int8EqualsReferenceBitExactly(@ForAll BitModType type, @ForAll @IntRange(min = 1, max = 256) int len,
-                                       @ForAll @IntRange(min = 1, max = 8) int lanes, @ForAll long seed) {
+    @Test
+    void int8EqualsReferenceBitExactly() {
+        qt().withExamples(200).forAll(Gens.enums(BitModType.class), Gens.ints(1, 256), Gens.ints(1, 8), Gens.seeds())
+                .checkAssert(BitSerialPeProperties::int8EqualsReference);
+    }
+
+    private static void int8EqualsReference(BitModType type, int len, int lanes, long seed) {
         Random r = new Random(seed);
         byte[] codes = new byte[len];
         byte[] acts = new byte[len];
@@ -35,9 +38,13 @@ class BitSerialPeProperties {
         assertEquals((long) ((len + lanes - 1) / lanes) * BitSerialPe.cyclesPerWeight(type), g.cycles());
     }
 
-    @Property(tries = 200)
-    void fp16AlignedEqualsReferenceAndBoundsError(@ForAll BitModType type, @ForAll @IntRange(min = 1, max = 128) int len,
-                                                   @ForAll long seed) {
+    @Test
+    void fp16AlignedEqualsReferenceAndBoundsError() {
+        qt().withExamples(200).forAll(Gens.enums(BitModType.class), Gens.ints(1, 128), Gens.seeds())
+                .checkAssert(BitSerialPeProperties::fp16AlignedEqualsReference);
+    }
+
+    private static void fp16AlignedEqualsReference(BitModType type, int len, long seed) {
         Random r = new Random(seed);
         byte[] codes = new byte[len];
         short[] h = new short[len];
@@ -65,8 +72,13 @@ class BitSerialPeProperties {
         }
     }
 
-    @Property(tries = 40)
-    void packedRowEqualsDequantizedReference(@ForAll @IntRange(min = 1, max = 400) int cols, @ForAll boolean four, @ForAll long seed) {
+    @Test
+    void packedRowEqualsDequantizedReference() {
+        qt().withExamples(40).forAll(Gens.ints(1, 400), Gens.booleans(), Gens.seeds())
+                .checkAssert(BitSerialPeProperties::packedRowEqualsReference);
+    }
+
+    private static void packedRowEqualsReference(int cols, boolean four, long seed) {
         Random r = new Random(seed);
         float[] w = BitModFormatProperties.weights(r, 2 * cols, 0.02);
         byte[] acts = new byte[cols];

@@ -2,6 +2,7 @@ package dev.lowbit.propertytests.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.packing.format.Fp16;
 import dev.lowbit.packing.format.GroupCodec;
@@ -9,13 +10,12 @@ import dev.lowbit.packing.format.PackedFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import dev.lowbit.propertytests.Gens;
 import java.nio.ByteOrder;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Group-level properties of every format's scalar reference codec: the stored codes are exactly
@@ -25,21 +25,26 @@ import net.jqwik.api.Provide;
 class FormatProperties {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** A group of finite values within FP16 range, often with extremes (±65504, subnormals, zeros). */
-    @Provide
-    Arbitrary<float[]> groups() {
-        Arbitrary<Float> ordinary = Arbitraries.floats().between(-100f, 100f).ofScale(6);
-        Arbitrary<Float> tiny = Arbitraries.floats().between(-1e-38f, 1e-38f).ofScale(45);
-        Arbitrary<Float> extreme = Arbitraries.of(0f, -0f, 65504f, -65504f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-8f, 6.1e-5f);
-        Arbitrary<Float> element = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, ordinary), net.jqwik.api.Tuple.of(1, tiny), net.jqwik.api.Tuple.of(1, extreme));
-        return element.array(float[].class).ofMinSize(1).ofMaxSize(160);
+    /** Largest magnitude of the "tiny" elements: 1e-38 is below Float.MIN_NORMAL, so all of them are subnormal. */
+    private static final int TINY_BITS = Float.floatToRawIntBits(1e-38f);
+
+    /**
+     * A group of finite values within FP16 range, often with extremes (±65504, subnormals, zeros):
+     * eight in ten elements uniform in [-100, 100] with six decimals, one a float subnormal of
+     * magnitude up to 1e-38, one an extreme value.
+     */
+    static Gen<float[]> groups() {
+        Gen<Float> ordinary = Generate.frequency(
+                Pair.of(15, Generate.range(-100_000_000, 100_000_000, 0).map(n -> (float) (n / 1e6))),
+                Pair.of(1, Gens.oneOf(-100f, 100f, 0f, 1f, -1f, 1e-6f, -1e-6f)));
+        Gen<Float> tiny = Gens.ints(-TINY_BITS, TINY_BITS).map(b -> Math.copySign(Float.intBitsToFloat(Math.abs(b)), (float) b));
+        Gen<Float> extreme = Gens.oneOf(0f, -0f, 65504f, -65504f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-8f, 6.1e-5f);
+        Gen<Float> element = Generate.frequency(Pair.of(8, ordinary), Pair.of(1, tiny), Pair.of(1, extreme));
+        return Gens.floatArrays(element, 1, 160);
     }
 
-    @Provide
-    Arbitrary<PackedFormat> formats() {
-        return Arbitraries.of(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
-    }
+    static final Gen<PackedFormat> FORMATS =
+            Gens.oneOf(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
 
     record Packed(MemorySegment codes, MemorySegment meta, float[] out) {}
 
@@ -53,9 +58,12 @@ class FormatProperties {
         return new Packed(codes, meta, out);
     }
 
-    @Property(tries = 300)
-    void everyElementIsWithinTheFormatsBound(@ForAll("formats") PackedFormat f, @ForAll("groups") float[] x,
-                                             @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 7) int offset) {
+    @Test
+    void everyElementIsWithinTheFormatsBound() {
+        qt().withExamples(300).forAll(FORMATS, groups(), Gens.ints(0, 7)).checkAssert(FormatProperties::withinTheFormatsBound);
+    }
+
+    private static void withinTheFormatsBound(PackedFormat f, float[] x, int offset) {
         GroupCodec c = f.codec();
         try (Arena arena = Arena.ofConfined()) {
             Packed p = pack(c, x, offset, arena);
@@ -67,8 +75,12 @@ class FormatProperties {
         }
     }
 
-    @Property(tries = 300)
-    void codesFollowTheRuleAndDecodeExactly(@ForAll("formats") PackedFormat f, @ForAll("groups") float[] x) {
+    @Test
+    void codesFollowTheRuleAndDecodeExactly() {
+        qt().withExamples(300).forAll(FORMATS, groups()).checkAssert(FormatProperties::codesFollowTheRule);
+    }
+
+    private static void codesFollowTheRule(PackedFormat f, float[] x) {
         GroupCodec c = f.codec();
         try (Arena arena = Arena.ofConfined()) {
             Packed p = pack(c, x, 3, arena);
@@ -110,22 +122,18 @@ class FormatProperties {
         }
     }
 
-    @Provide
-    Arbitrary<int[]> rawCodes() {
-        return Combinators.combine(Arbitraries.integers().between(1, 100), Arbitraries.integers().between(0, 1 << 30))
-                .as((n, seed) -> {
-                    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-                    int[] t = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        t[i] = r.nextInt(3) - 1;
-                    }
-                    return t;
-                });
+    /** Trit sequences of 1..100 elements, each -1, 0 or +1. */
+    static Gen<int[]> rawCodes() {
+        return Gens.intArrays(Gens.ints(-1, 1), 1, 100);
     }
 
     /** Any trit sequence survives quantization unchanged: the ternary codes are a lossless container for trits. */
-    @Property(tries = 200)
-    void tritsRoundTripThroughBothTernaryLayouts(@ForAll("rawCodes") int[] trits) {
+    @Test
+    void tritsRoundTripThroughBothTernaryLayouts() {
+        qt().withExamples(200).forAll(rawCodes()).checkAssert(FormatProperties::tritsRoundTrip);
+    }
+
+    private static void tritsRoundTrip(int[] trits) {
         float[] x = new float[trits.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = trits[i] * 3f; // |x| = 3 > 0.5 * mean|x| (<= 1.5) for every nonzero trit

@@ -3,6 +3,7 @@ package dev.lowbit.propertytests.format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.packing.DType;
 import dev.lowbit.packing.Tensor;
@@ -12,17 +13,18 @@ import dev.lowbit.packing.format.PackedFormat;
 import dev.lowbit.packing.format.QuantizedTensor;
 import dev.lowbit.packing.io.Npy;
 import dev.lowbit.packing.io.PackedFile;
+import dev.lowbit.propertytests.Gens;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Tensor-level properties: the block layout, honest bits, views at odd offsets, and file and
@@ -32,12 +34,12 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class QuantizedTensorProperties {
     private static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void makeDir() throws IOException {
         dir = Files.createTempDirectory("lowbit-props");
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeDir() throws IOException {
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
@@ -58,13 +60,29 @@ class QuantizedTensorProperties {
         return t;
     }
 
-    @Property(tries = 150)
-    void blocksHoldTheRightElementsAndBitsAreHonest(@ForAll("lowBitFormats") PackedFormat f, @ForAll GroupAxis axis,
-                                                   @ForAll @IntRange(min = 1, max = 70) int rows,
-                                                   @ForAll @IntRange(min = 1, max = 70) int cols,
-                                                   @ForAll @IntRange(min = 1, max = 40) int g,
-                                                   @ForAll @IntRange(min = 0, max = 7) int offset,
-                                                   @ForAll long seed) {
+    /** A format, axis, shape, group size, byte offset of the source tensor and data seed. */
+    record Case(PackedFormat f, GroupAxis axis, int rows, int cols, int g, int offset, long seed) {}
+
+    static Gen<Case> cases(int minRows, int maxRows, int minCols, int maxCols, int maxG, int maxOffset) {
+        Gen<PackedFormat> fs = LOW_BIT_FORMATS;
+        Gen<GroupAxis> axes = Gens.enums(GroupAxis.class);
+        Gen<Integer> rowss = Gens.ints(minRows, maxRows);
+        Gen<Integer> colss = Gens.ints(minCols, maxCols);
+        Gen<Integer> gs = Gens.ints(1, maxG);
+        Gen<Integer> offsets = Gens.ints(0, maxOffset);
+        Gen<Long> seeds = Gens.seeds();
+        return in -> new Case(fs.generate(in), axes.generate(in), rowss.generate(in), colss.generate(in), gs.generate(in),
+                offsets.generate(in), seeds.generate(in));
+    }
+
+    @Test
+    void blocksHoldTheRightElementsAndBitsAreHonest() {
+        qt().withExamples(150).forAll(cases(1, 70, 1, 70, 40, 7))
+                .checkAssert(c -> blocksHoldTheRightElements(c.f, c.axis, c.rows, c.cols, c.g, c.offset, c.seed));
+    }
+
+    private static void blocksHoldTheRightElements(PackedFormat f, GroupAxis axis, int rows, int cols, int g, int offset,
+                                                   long seed) {
         try (Arena arena = Arena.ofConfined()) {
             Tensor x = random(arena, rows, cols, seed, offset);
             QuantizedTensor q = QuantizedTensor.quantize(x, f, axis, g, arena);
@@ -96,10 +114,13 @@ class QuantizedTensorProperties {
     }
 
     /** Quantizing a strided view gives the same bytes as quantizing a contiguous copy of it. */
-    @Property(tries = 80)
-    void viewsQuantizeLikeCopies(@ForAll("lowBitFormats") PackedFormat f, @ForAll GroupAxis axis,
-                                 @ForAll @IntRange(min = 2, max = 50) int rows, @ForAll @IntRange(min = 2, max = 50) int cols,
-                                 @ForAll @IntRange(min = 1, max = 33) int g, @ForAll long seed) {
+    @Test
+    void viewsQuantizeLikeCopies() {
+        qt().withExamples(80).forAll(cases(2, 50, 2, 50, 33, 0))
+                .checkAssert(c -> viewQuantizesLikeCopy(c.f, c.axis, c.rows, c.cols, c.g, c.seed));
+    }
+
+    private static void viewQuantizesLikeCopy(PackedFormat f, GroupAxis axis, int rows, int cols, int g, long seed) {
         try (Arena arena = Arena.ofConfined()) {
             Tensor big = random(arena, rows, cols, seed, 1);
             Tensor view = big.slice(0, 1, rows).slice(1, 1, cols).transpose(0, 1);
@@ -111,10 +132,19 @@ class QuantizedTensorProperties {
         }
     }
 
-    @Property(tries = 60)
-    void packedFilesRoundTripByReadAndByMap(@ForAll("lowBitFormats") PackedFormat f, @ForAll GroupAxis axis,
-                                            @ForAll @IntRange(min = 1, max = 60) int rows, @ForAll @IntRange(min = 1, max = 60) int cols,
-                                            @ForAll @IntRange(min = 1, max = 40) int g, @ForAll long seed) throws IOException {
+    @Test
+    void packedFilesRoundTripByReadAndByMap() {
+        qt().withExamples(60).forAll(cases(1, 60, 1, 60, 40, 0)).checkAssert(c -> {
+            try {
+                packedFileRoundTrips(c.f, c.axis, c.rows, c.cols, c.g, c.seed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void packedFileRoundTrips(PackedFormat f, GroupAxis axis, int rows, int cols, int g, long seed)
+            throws IOException {
         Path p = dir.resolve("t.lbq");
         try (Arena arena = Arena.ofConfined()) {
             QuantizedTensor q = QuantizedTensor.quantize(random(arena, rows, cols, seed, 0), f, axis, g, arena);
@@ -134,9 +164,27 @@ class QuantizedTensorProperties {
         }
     }
 
-    @Property(tries = 60)
-    void npyRoundTripsF32AndF16(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll @IntRange(min = 0, max = 9) int a,
-                                @ForAll @IntRange(min = 1, max = 9) int b, @ForAll boolean half, @ForAll long seed) throws IOException {
+    record NpyCase(int rank, int a, int b, boolean half, long seed) {}
+
+    @Test
+    void npyRoundTripsF32AndF16() {
+        Gen<Integer> ranks = Gens.ints(1, 3);
+        Gen<Integer> as = Gens.ints(0, 9);
+        Gen<Integer> bs = Gens.ints(1, 9);
+        Gen<Boolean> halves = Gens.booleans();
+        Gen<Long> seeds = Gens.seeds();
+        Gen<NpyCase> cases = in -> new NpyCase(ranks.generate(in), as.generate(in), bs.generate(in), halves.generate(in),
+                seeds.generate(in));
+        qt().withExamples(60).forAll(cases).checkAssert(c -> {
+            try {
+                npyRoundTrips(c.rank, c.a, c.b, c.half, c.seed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void npyRoundTrips(int rank, int a, int b, boolean half, long seed) throws IOException {
         long[] shape = rank == 1 ? new long[] {a} : rank == 2 ? new long[] {a, b} : new long[] {b, a, 3};
         Path p = dir.resolve("t.npy");
         try (Arena arena = Arena.ofConfined()) {
@@ -154,8 +202,19 @@ class QuantizedTensorProperties {
         }
     }
 
+    /** The geometry-only honest bits (used where no tensor is built) equal those of a built tensor of that geometry. */
+    @Test
+    void honestBitsOfAGeometryEqualThoseOfABuiltTensor() {
+        qt().withExamples(100).forAll(cases(1, 70, 1, 70, 40, 0)).checkAssert(c -> {
+            try (Arena arena = Arena.ofConfined()) {
+                QuantizedTensor q = QuantizedTensor.quantize(random(arena, c.rows, c.cols, c.seed, 0), c.f, c.axis, c.g, arena);
+                assertEquals(q.bitsPerElement(), QuantizedTensor.bitsPerElement(c.f, c.axis, c.g, c.rows, c.cols), 0.0);
+            }
+        });
+    }
+
     /** The honest bits the README's format table quotes for G = 32. */
-    @Property(tries = 1)
+    @Test
     void honestBitsAtG32MatchTheReadmeTable() {
         assertEquals(1.5, QuantizedTensor.bitsPerElement(PackedFormat.INT1, GroupAxis.CHANNEL, 32, 4096, 128), 1e-12);
         assertEquals(2.5, QuantizedTensor.bitsPerElement(PackedFormat.TERNARY2, GroupAxis.CHANNEL, 32, 4096, 128), 1e-12);
@@ -164,8 +223,6 @@ class QuantizedTensorProperties {
     }
 
     /** The formats that take any group size (BitMoD needs multiples of 128 and has its own properties). */
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<PackedFormat> lowBitFormats() {
-        return net.jqwik.api.Arbitraries.of(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
-    }
+    static final Gen<PackedFormat> LOW_BIT_FORMATS =
+            Gens.oneOf(PackedFormat.INT1, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2);
 }

@@ -3,6 +3,7 @@ package dev.lowbit.propertytests.kv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.KvScheme;
@@ -13,23 +14,32 @@ import dev.lowbit.packing.kv.KvBlockCodec;
 import dev.lowbit.packing.kv.RowStore;
 import dev.lowbit.packing.kv.SalientTokens;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;
+import dev.lowbit.propertytests.Gens;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** The quantized KV cache: streaming == batch, and reference attention from packed data. */
 class KvCacheProperties {
 
-    @Provide
-    Arbitrary<String> schemes() {
-        return Arbitraries.of(KvScheme.NAMES);
+    static final Gen<String> SCHEMES = Gens.oneOf(KvScheme.NAMES);
+
+    /** A scheme, head count, GQA group, head dimension, group size, residual length, token count and data seed. */
+    record Case(String scheme, int heads, int group, int d, int g, int r, int tokens, long seed) {}
+
+    static Gen<Case> cases(int maxGroup, int maxD, int maxR, int minTokens, int maxTokens) {
+        Gen<Integer> headss = Gens.ints(1, 3);
+        Gen<Integer> groups = Gens.ints(1, maxGroup);
+        Gen<Integer> ds = Gens.ints(1, maxD);
+        Gen<Integer> gs = Gens.ints(1, 16);
+        Gen<Integer> rs = Gens.ints(0, maxR);
+        Gen<Integer> tokenss = Gens.ints(minTokens, maxTokens);
+        Gen<Long> seeds = Gens.seeds();
+        return in -> new Case(SCHEMES.generate(in), headss.generate(in), groups.generate(in), ds.generate(in), gs.generate(in),
+                rs.generate(in), tokenss.generate(in), seeds.generate(in));
     }
 
     private static SalientTokens randomSalient(Random rnd, int tokens) {
@@ -46,14 +56,13 @@ class KvCacheProperties {
      * append, and both equal batch quantization of each block with the scheme's codecs (VidKV: the
      * split ranked on the head's first R + G tokens).
      */
-    @Property(tries = 50)
-    void streamingAppendEqualsBatchQuantization(@ForAll("schemes") String schemeName,
-                                                @ForAll @IntRange(min = 1, max = 3) int heads,
-                                                @ForAll @IntRange(min = 1, max = 24) int d,
-                                                @ForAll @IntRange(min = 1, max = 16) int g,
-                                                @ForAll @IntRange(min = 0, max = 40) int r,
-                                                @ForAll @IntRange(min = 0, max = 160) int tokens,
-                                                @ForAll long seed) {
+    @Test
+    void streamingAppendEqualsBatchQuantization() {
+        qt().withExamples(50).forAll(cases(1, 24, 40, 0, 160))
+                .checkAssert(c -> streamingEqualsBatch(c.scheme, c.heads, c.d, c.g, c.r, c.tokens, c.seed));
+    }
+
+    private static void streamingEqualsBatch(String schemeName, int heads, int d, int g, int r, int tokens, long seed) {
         Random rnd = new Random(seed);
         KvScheme scheme = KvScheme.parse(schemeName);
         float[] k = KvData.random(seed, heads, tokens, d);
@@ -139,15 +148,14 @@ class KvCacheProperties {
      * Reference attention from the packed data (Parseval form for VidKV keys) equals float attention
      * over the dequantized cache, with GQA (query head i reads KV head i / group).
      */
-    @Property(tries = 50)
-    void packedAttentionEqualsAttentionOverDequantizedCache(@ForAll("schemes") String schemeName,
-                                                            @ForAll @IntRange(min = 1, max = 3) int heads,
-                                                            @ForAll @IntRange(min = 1, max = 3) int group,
-                                                            @ForAll @IntRange(min = 1, max = 40) int d,
-                                                            @ForAll @IntRange(min = 1, max = 16) int g,
-                                                            @ForAll @IntRange(min = 0, max = 24) int r,
-                                                            @ForAll @IntRange(min = 1, max = 120) int tokens,
-                                                            @ForAll long seed) {
+    @Test
+    void packedAttentionEqualsAttentionOverDequantizedCache() {
+        qt().withExamples(50).forAll(cases(3, 40, 24, 1, 120))
+                .checkAssert(c -> packedAttentionEqualsDequantized(c.scheme, c.heads, c.group, c.d, c.g, c.r, c.tokens, c.seed));
+    }
+
+    private static void packedAttentionEqualsDequantized(String schemeName, int heads, int group, int d, int g, int r,
+                                                         int tokens, long seed) {
         Random rnd = new Random(seed);
         KvScheme scheme = KvScheme.parse(schemeName);
         float[] k = KvData.random(seed, heads, tokens, d);
@@ -185,8 +193,12 @@ class KvCacheProperties {
         }
     }
 
-    @Property(tries = 30)
-    void explicitVidKvSplitIsUsedAsGiven(@ForAll @IntRange(min = 2, max = 24) int d, @ForAll long seed) {
+    @Test
+    void explicitVidKvSplitIsUsedAsGiven() {
+        qt().withExamples(30).forAll(Gens.ints(2, 24), Gens.seeds()).checkAssert(KvCacheProperties::explicitSplitIsUsed);
+    }
+
+    private static void explicitSplitIsUsed(int d, long seed) {
         Random rnd = new Random(seed);
         int[] anomalous = rnd.ints(0, d).distinct().limit(rnd.nextInt(d)).toArray();
         ChannelSplit split = ChannelSplit.explicit(d, anomalous);

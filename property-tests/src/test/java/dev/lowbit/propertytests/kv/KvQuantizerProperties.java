@@ -2,6 +2,7 @@ package dev.lowbit.propertytests.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.packing.format.GroupCodec;
 import dev.lowbit.packing.format.PackedFormat;
@@ -12,23 +13,17 @@ import dev.lowbit.packing.kv.RowStore;
 import dev.lowbit.packing.kv.TokenGroupCodec;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;
 import dev.lowbit.packing.kv.VidKvValueQuantizer;
+import dev.lowbit.propertytests.Gens;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Round trips of the KV block quantizers within their documented bounds, and the Parseval identity. */
 class KvQuantizerProperties {
 
-    @Provide
-    Arbitrary<PackedFormat> kvFormats() {
-        return Arbitraries.of(PackedFormat.INT1, PackedFormat.INT2, PackedFormat.TERNARY2);
-    }
+    static final Gen<PackedFormat> KV_FORMATS = Gens.oneOf(PackedFormat.INT1, PackedFormat.INT2, PackedFormat.TERNARY2);
 
     private record Block(MemorySegment codes, MemorySegment meta, RowStore rows) {}
 
@@ -46,11 +41,13 @@ class KvQuantizerProperties {
         return out;
     }
 
-    @Property(tries = 80)
-    void perChannelBlocksRoundTripWithinTheFormatBound(@ForAll("kvFormats") PackedFormat f,
-                                                       @ForAll @IntRange(min = 1, max = 40) int g,
-                                                       @ForAll @IntRange(min = 1, max = 48) int d,
-                                                       @ForAll long seed) {
+    @Test
+    void perChannelBlocksRoundTripWithinTheFormatBound() {
+        qt().withExamples(80).forAll(KV_FORMATS, Gens.ints(1, 40), Gens.ints(1, 48), Gens.seeds())
+                .checkAssert(KvQuantizerProperties::perChannelRoundTrip);
+    }
+
+    private static void perChannelRoundTrip(PackedFormat f, int g, int d, long seed) {
         float[] x = KvData.random(seed, 1, g, d);
         ChannelGroupCodec codec = new ChannelGroupCodec(f, g, d);
         try (Arena arena = Arena.ofConfined()) {
@@ -69,10 +66,13 @@ class KvQuantizerProperties {
         }
     }
 
-    @Property(tries = 60)
-    void perTokenBlocksRoundTripWithinTheInt2Bound(@ForAll @IntRange(min = 1, max = 40) int g,
-                                                   @ForAll @IntRange(min = 1, max = 100) int d,
-                                                   @ForAll long seed) {
+    @Test
+    void perTokenBlocksRoundTripWithinTheInt2Bound() {
+        qt().withExamples(60).forAll(Gens.ints(1, 40), Gens.ints(1, 100), Gens.seeds())
+                .checkAssert(KvQuantizerProperties::perTokenRoundTrip);
+    }
+
+    private static void perTokenRoundTrip(int g, int d, long seed) {
         float[] x = KvData.random(seed, 1, g, d);
         TokenGroupCodec codec = new TokenGroupCodec(PackedFormat.INT2, g, d);
         try (Arena arena = Arena.ofConfined()) {
@@ -103,10 +103,13 @@ class KvQuantizerProperties {
      * (‖x − x̂‖² = Σ w_m (S_m − Ŝ_m)²) and each spectral error is within the INT1 bound of its
      * coefficient group.
      */
-    @Property(tries = 60)
-    void vidkvKeysRoundTripWithinBoundAndParseval(@ForAll @IntRange(min = 1, max = 40) int g,
-                                                  @ForAll @IntRange(min = 1, max = 40) int d,
-                                                  @ForAll long seed) {
+    @Test
+    void vidkvKeysRoundTripWithinBoundAndParseval() {
+        qt().withExamples(60).forAll(Gens.ints(1, 40), Gens.ints(1, 40), Gens.seeds())
+                .checkAssert(KvQuantizerProperties::vidkvKeysRoundTrip);
+    }
+
+    private static void vidkvKeysRoundTrip(int g, int d, long seed) {
         Random rnd = new Random(seed);
         float[] x = KvData.random(seed, 1, g, d);
         ChannelSplit split = randomSplit(rnd, d);
@@ -129,7 +132,7 @@ class KvQuantizerProperties {
             }
             int n = split.normalCount();
             if (n == 0) {
-                return;
+                return; // every channel is anomalous and was checked above: there is no spectrum
             }
             double[] s = codec.spectra(x, 0);
             double[] sq = codec.dequantizeSpectra(b.codes, 0, b.meta, 0);
@@ -166,10 +169,13 @@ class KvQuantizerProperties {
     }
 
     /** VidKV values: non-salient tokens within the ternary bound of the non-salient group, salient ones within INT2. */
-    @Property(tries = 60)
-    void vidkvValuesRoundTripWithSalientTokens(@ForAll @IntRange(min = 1, max = 40) int g,
-                                               @ForAll @IntRange(min = 1, max = 70) int d,
-                                               @ForAll long seed) {
+    @Test
+    void vidkvValuesRoundTripWithSalientTokens() {
+        qt().withExamples(60).forAll(Gens.ints(1, 40), Gens.ints(1, 70), Gens.seeds())
+                .checkAssert(KvQuantizerProperties::vidkvValuesRoundTrip);
+    }
+
+    private static void vidkvValuesRoundTrip(int g, int d, long seed) {
         Random rnd = new Random(seed ^ 0x5A17L);
         float[] x = KvData.random(seed, 1, g, d);
         boolean[] sal = new boolean[g];
@@ -214,10 +220,13 @@ class KvQuantizerProperties {
     }
 
     /** Parseval form: scores from the 1-bit spectrum equal q · (inverse-transformed dequantized keys). */
-    @Property(tries = 80)
-    void parsevalScoresEqualDotsWithReconstructedKeys(@ForAll @IntRange(min = 1, max = 40) int g,
-                                                      @ForAll @IntRange(min = 1, max = 64) int d,
-                                                      @ForAll long seed) {
+    @Test
+    void parsevalScoresEqualDotsWithReconstructedKeys() {
+        qt().withExamples(80).forAll(Gens.ints(1, 40), Gens.ints(1, 64), Gens.seeds())
+                .checkAssert(KvQuantizerProperties::parsevalScores);
+    }
+
+    private static void parsevalScores(int g, int d, long seed) {
         Random rnd = new Random(seed);
         float[] x = KvData.random(seed, 1, g, d);
         VidKvKeyQuantizer codec = new VidKvKeyQuantizer(g, randomSplit(rnd, d));

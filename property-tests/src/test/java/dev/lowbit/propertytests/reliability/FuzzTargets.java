@@ -22,11 +22,11 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The fuzz targets, shared by the Jazzer {@code @FuzzTest}s and the jqwik hostile-input
- * properties. Each takes arbitrary input and either returns normally or lets an unexpected
- * failure escape: the only exceptions a target tolerates are the documented ones
- * ({@link CorruptFileException} for files, {@link IllegalArgumentException} for bad arguments),
- * each with a one-line message. Anything else — {@code IndexOutOfBoundsException}, an
+ * The fuzz targets of the Jazzer {@code @FuzzTest}s ({@code ./lowbit test} replays their
+ * checked-in inputs, {@code ./lowbit fuzz} fuzzes). Each takes arbitrary input and either
+ * returns normally or lets an unexpected failure escape: the only exceptions a target tolerates
+ * are the documented ones ({@link CorruptFileException} for files, {@link IllegalArgumentException}
+ * for bad arguments), each with a one-line message. Anything else — {@code IndexOutOfBoundsException}, an
  * {@code OutOfMemoryError}, a non-finite decoded value, a decoder disagreeing with itself — is
  * a finding.
  */

@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.lowbit.packing.DType;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.format.GroupAxis;
 import dev.lowbit.packing.format.PackedFormat;
 import dev.lowbit.packing.format.QuantizedTensor;
+import dev.lowbit.propertytests.Gens;
 import java.lang.foreign.Arena;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The input policy of every quantizer ({@link QuantizedTensor} Javadoc): NaN, ±Inf and
@@ -29,18 +26,42 @@ import net.jqwik.api.constraints.IntRange;
  */
 class NonFiniteInputProperties {
 
-    @Provide
-    Arbitrary<Float> hostile() {
-        return Arbitraries.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+    static Gen<Float> hostile() {
+        return Gens.oneOf(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
                 Math.nextUp(65504f), -Math.nextUp(65504f), 65520f, 1e5f, -1e38f, Float.MAX_VALUE,
-                -Float.MAX_VALUE, Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffffffff));
+                -Float.MAX_VALUE, Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffffffff))
+                .describedAs(v -> v + " (bits 0x" + Integer.toHexString(Float.floatToRawIntBits(v)) + ")");
     }
 
-    @Property(tries = 150)
-    void nonFiniteOrOutOfRangeIsRefusedNamingTheElement(@ForAll PackedFormat format, @ForAll GroupAxis axis,
-            @ForAll @IntRange(min = 1, max = 40) int groupSize, @ForAll @IntRange(min = 1, max = 24) int rows,
-            @ForAll @IntRange(min = 1, max = 24) int cols, @ForAll("hostile") float bad, @ForAll long seed,
-            @ForAll boolean f16) {
+    /** A format, axis, group size, shape, the special value, a data seed, and a mode (F16 storage, or a data mix). */
+    record Case(PackedFormat format, GroupAxis axis, int groupSize, int rows, int cols, float value, long seed, int mode) {}
+
+    static Gen<Case> cases(int maxRows, int maxCols, Gen<Float> values, Gen<Integer> modes) {
+        Gen<PackedFormat> formats = Gens.enums(PackedFormat.class);
+        Gen<GroupAxis> axes = Gens.enums(GroupAxis.class);
+        Gen<Integer> groupSizes = Gens.ints(1, 40);
+        Gen<Integer> rowss = Gens.ints(1, maxRows);
+        Gen<Integer> colss = Gens.ints(1, maxCols);
+        Gen<Long> seeds = Gens.seeds();
+        return in -> new Case(formats.generate(in), axes.generate(in), groupSizes.generate(in), rowss.generate(in),
+                colss.generate(in), values.generate(in), seeds.generate(in), modes.generate(in));
+    }
+
+    /** F16 storage rounds 65504.004 down to 65504 (a valid input): only what is stored as out of range is tested. */
+    private static boolean storedOutOfRange(float bad, boolean f16) {
+        float stored = f16 ? Float.float16ToFloat(Float.floatToFloat16(bad)) : bad;
+        return !Float.isFinite(stored) || Math.abs(stored) > 65504f;
+    }
+
+    @Test
+    void nonFiniteOrOutOfRangeIsRefusedNamingTheElement() {
+        qt().withExamples(150).forAll(cases(24, 24, hostile(), Gens.ints(0, 1)))
+                .assuming(c -> storedOutOfRange(c.value, c.mode == 1))
+                .checkAssert(c -> refusedNamingTheElement(c.format, c.axis, c.groupSize, c.rows, c.cols, c.value, c.seed, c.mode == 1));
+    }
+
+    private static void refusedNamingTheElement(PackedFormat format, GroupAxis axis, int groupSize, int rows, int cols,
+                                                float bad, long seed, boolean f16) {
         Random rnd = new Random(seed);
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = Tensor.allocate(arena, f16 ? DType.F16 : DType.F32, rows, cols);
@@ -53,8 +74,7 @@ class NonFiniteInputProperties {
             int bc = rnd.nextInt(cols);
             t.set(bad, br, bc);
             float stored = t.get(br, bc);
-            // F16 storage rounds 65504.004 down to 65504 (a valid input): only test what is stored.
-            Assume.that(!Float.isFinite(stored) || Math.abs(stored) > 65504f);
+            assertTrue(!Float.isFinite(stored) || Math.abs(stored) > 65504f, "the generator only picks values stored out of range");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> QuantizedTensor.quantize(t, format, axis, Groups.fit(format, groupSize), arena));
             assertTrue(Groups.oneLine(e.getMessage()), e.getMessage());
@@ -63,20 +83,28 @@ class NonFiniteInputProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Float> tiny() {
-        return Arbitraries.oneOf(
-                Arbitraries.integers().between(1, 0x007fffff).map(Float::intBitsToFloat),          // float subnormals
-                Arbitraries.integers().between(1, 0x3ff).map(h -> Float.float16ToFloat(h.shortValue())), // FP16 subnormals
-                Arbitraries.of(0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 0x1p-24f, 0x1p-25f, 6.1e-5f))
-                .flatMap(v -> Arbitraries.of(v, -v));
+    /** Float subnormals, FP16 subnormals and a list of tiny specials, each of either sign. */
+    static Gen<Float> tiny() {
+        Gen<Float> magnitude = Generate.oneOf(
+                Gens.ints(1, 0x007fffff).map(Float::intBitsToFloat),                           // float subnormals
+                Gens.ints(1, 0x3ff).map(h -> Float.float16ToFloat(h.shortValue())),          // FP16 subnormals
+                Gens.oneOf(0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 0x1p-24f, 0x1p-25f, 6.1e-5f));
+        Gen<Boolean> negate = Gens.booleans();
+        Gen<Float> gen = in -> {
+            float v = magnitude.generate(in);
+            return negate.generate(in) ? -v : v;
+        };
+        return gen.describedAs(v -> v + " (bits 0x" + Integer.toHexString(Float.floatToRawIntBits(v)) + ")");
     }
 
-    @Property(tries = 150)
-    void subnormalsAreQuantizedWithinTheBound(@ForAll PackedFormat format, @ForAll GroupAxis axis,
-            @ForAll @IntRange(min = 1, max = 40) int groupSize, @ForAll @IntRange(min = 1, max = 20) int rows,
-            @ForAll @IntRange(min = 1, max = 20) int cols, @ForAll("tiny") float tinyValue, @ForAll long seed,
-            @ForAll @IntRange(min = 0, max = 2) int mix) {
+    @Test
+    void subnormalsAreQuantizedWithinTheBound() {
+        qt().withExamples(150).forAll(cases(20, 20, tiny(), Gens.ints(0, 2)))
+                .checkAssert(c -> subnormalsWithinTheBound(c.format, c.axis, c.groupSize, c.rows, c.cols, c.value, c.seed, c.mode));
+    }
+
+    private static void subnormalsWithinTheBound(PackedFormat format, GroupAxis axis, int groupSize, int rows, int cols,
+                                                 float tinyValue, long seed, int mix) {
         Random rnd = new Random(seed);
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = Tensor.allocate(arena, DType.F32, rows, cols);
@@ -97,9 +125,13 @@ class NonFiniteInputProperties {
         }
     }
 
-    @Property(tries = 60)
-    void theFp16RangeLimitsAreAccepted(@ForAll PackedFormat format, @ForAll GroupAxis axis,
-            @ForAll @IntRange(min = 1, max = 16) int groupSize, @ForAll long seed) {
+    @Test
+    void theFp16RangeLimitsAreAccepted() {
+        qt().withExamples(60).forAll(Gens.enums(PackedFormat.class), Gens.enums(GroupAxis.class), Gens.ints(1, 16), Gens.seeds())
+                .checkAssert(NonFiniteInputProperties::fp16RangeLimitsAccepted);
+    }
+
+    private static void fp16RangeLimitsAccepted(PackedFormat format, GroupAxis axis, int groupSize, long seed) {
         Random rnd = new Random(seed);
         float[] edge = {65504f, -65504f, 0f, -0f, 65503.99f, -Float.MIN_VALUE};
         try (Arena arena = Arena.ofConfined()) {
@@ -114,7 +146,7 @@ class NonFiniteInputProperties {
     }
 
     /** Found by {@link #subnormalsAreQuantizedWithinTheBound}: a mean of 3.03e-8 rounds up to the FP16 subnormal 2^-24. */
-    @Example
+    @Test
     void aScaleRoundedUpToAnFp16SubnormalStaysWithinTheBound() {
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = Tensor.of(arena, new float[] {1e-9f, 4.5e-8f, 4.5e-8f}, 3, 1);
@@ -125,7 +157,7 @@ class NonFiniteInputProperties {
         }
     }
 
-    @Example
+    @Test
     void aNanIsNamedByItsIndex() {
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = Tensor.of(arena, new float[] {1, 2, 3, Float.NaN, 5, 6}, 2, 3);
