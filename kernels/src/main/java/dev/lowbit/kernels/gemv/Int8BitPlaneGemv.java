@@ -60,6 +60,9 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
     private final short[] tables;
     private final Int8Activations act;
     private final float[] as;
+    /** Per-row scratch: the current group's int32 sums and the float accumulators (rows padded to R). */
+    private final int[] isum;
+    private final float[] facc;
     private float[] y;
 
     /** Builds the planes of {@code w} (BITMOD3 or BITMOD4, groups along cols). */
@@ -125,6 +128,8 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
         this.tables = new short[Math.toIntExact((long) groups * (gp / 4) * TW)];
         this.act = new Int8Activations(cols, g);
         this.as = new float[groups];
+        this.isum = new int[blocks * R];
+        this.facc = new float[blocks * R];
     }
 
     /** Bit planes per weight (6 for BITMOD4, 4 for BITMOD3). */
@@ -134,6 +139,17 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
 
     public QuantizedTensor weights() {
         return w;
+    }
+
+    /**
+     * {@link #weightBytes()} of a kernel over {@code [rows, cols]} BitMoD weights in groups of
+     * {@code g}: rows padded to R, per row and group NP·gp/8 bytes of planes and a float scale.
+     */
+    public static long repackedBytes(PackedFormat f, long rows, long cols, int g) {
+        long groups = (cols + g - 1) / g;
+        long paddedRows = (rows + R - 1) / R * R;
+        int np = f == PackedFormat.BITMOD4 ? 6 : 4;
+        return paddedRows * groups * ((long) np * Int8Activations.paddedBlock(g) / 8 + 4);
     }
 
     /** Bytes of planes and scales this object owns, all read by one multiply. */
@@ -192,127 +208,115 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
         return idx.selectFrom(ShortVector.fromArray(S, tables, off), ShortVector.fromArray(S, tables, off + R));
     }
 
-    /** Row blocks {@code [b0, b1)}. */
+    /**
+     * Row blocks {@code [b0, b1)}: per group an integer phase (plane sums, combined into the
+     * int32 sums {@code isum}) and the reference's float epilogue on {@code facc}; both scratch
+     * arrays are indexed by row (threads on disjoint blocks never share them), and the methods
+     * stay small so every vector operation is intrinsified.
+     */
     @Override
     public void rows(int b0, int b1) {
+        java.util.Arrays.fill(facc, b0 * R, b1 * R, 0f);
         int rb = b0;
         if (TW == R) {
             for (; rb + 1 < b1; rb += 2) {
-                pair(rb);
+                for (int gi = 0; gi < groups; gi++) {
+                    java.util.Arrays.fill(isum, rb * R, rb * R + 2 * R, 0);
+                    for (int b = 0; b < np; b++) {
+                        sumsPair(rb, gi, b);
+                    }
+                    scale(rb, gi, 2);
+                }
             }
         }
         for (; rb < b1; rb++) {
-            single(rb);
-        }
-    }
-
-    /** Adds c_b·P (P widened to int lanes, part {@code part}) to s. */
-    private IntVector addPlane(IntVector s, ShortVector p, int part, int b) {
-        IntVector v = ((IntVector) p.convertShape(VectorOperators.S2I, I, part)).lanewise(VectorOperators.LSHL, b);
-        return b == np - 1 ? s.sub(v) : s.add(v);
-    }
-
-    private void single(int rb) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        int quads = gp / 4;
-        for (int gi = 0; gi < groups; gi++) {
-            int sb = (rb * groups + gi) * R;
-            IntVector s0 = IntVector.zero(I);
-            IntVector s1 = IntVector.zero(I);
-            int base = (rb * groups + gi) * chunks * np * R;
-            int tb = gi * quads * TW;
-            for (int b = 0; b < np; b++) {
-                for (int c0 = 0; c0 < chunks; c0 += FLUSH) {
-                    ShortVector p = ShortVector.zero(S);
-                    int c1 = Math.min(chunks, c0 + FLUSH);
-                    for (int c = c0; c < c1; c++) {
-                        ShortVector v = ShortVector.fromArray(S, planes, base + (c * np + b) * R);
-                        int t = tb + 4 * c * TW;
-                        p = p.add(lookup(v, t)).add(lookup(v.lanewise(VectorOperators.LSHR, 4), t + TW))
-                                .add(lookup(v.lanewise(VectorOperators.LSHR, 8), t + 2 * TW))
-                                .add(lookup(v.lanewise(VectorOperators.LSHR, 12), t + 3 * TW));
-                    }
-                    s0 = addPlane(s0, p, 0, b);
-                    s1 = addPlane(s1, p, 1, b);
+            for (int gi = 0; gi < groups; gi++) {
+                java.util.Arrays.fill(isum, rb * R, rb * R + R, 0);
+                for (int b = 0; b < np; b++) {
+                    sumsSingle(rb, gi, b);
                 }
+                scale(rb, gi, 1);
             }
-            acc0 = epilogue(s0, sb, gi, acc0);
-            acc1 = epilogue(s1, sb + FL, gi, acc1);
         }
-        store(acc0, acc1, rb);
+        int r1 = Math.min(rows, b1 * R);
+        if (b0 * R < r1) {
+            System.arraycopy(facc, b0 * R, y, b0 * R, r1 - b0 * R);
+        }
     }
 
-    /** 16-entry tables in one vector: row blocks rb and rb+1 together, each table load feeding both. */
-    private void pair(int rb) {
+    /** acc = fma((float) S, ws·as, acc) per lane, for {@code n} blocks from {@code rb}. */
+    private void scale(int rb, int gi, int n) {
+        float asg = as[gi];
+        for (int b = 0; b < n; b++) {
+            int sb = ((rb + b) * groups + gi) * R;
+            int rowBase = (rb + b) * R;
+            for (int h = 0; h < R; h += FL) {
+                FloatVector s = (FloatVector) IntVector.fromArray(I, isum, rowBase + h).convert(VectorOperators.I2F, 0);
+                s.fma(FloatVector.fromArray(F, ws, sb + h).mul(asg), FloatVector.fromArray(F, facc, rowBase + h)).intoArray(facc, rowBase + h);
+            }
+        }
+    }
+
+    /** Plane b of group gi, one block, any species: isum += c_b·P_b. */
+    private void sumsSingle(int rb, int gi, int b) {
+        int quads = gp / 4;
+        int base = (rb * groups + gi) * chunks * np * R;
+        int tb = gi * quads * TW;
+        int rowBase = rb * R;
+        int sign = b == np - 1 ? -1 : 1; // c_b = ±2^b: the top plane is the two's complement sign
+        for (int c0 = 0; c0 < chunks; c0 += FLUSH) {
+            ShortVector p = ShortVector.zero(S);
+            int c1 = Math.min(chunks, c0 + FLUSH);
+            for (int c = c0; c < c1; c++) {
+                ShortVector v = ShortVector.fromArray(S, planes, base + (c * np + b) * R);
+                int t = tb + 4 * c * TW;
+                p = p.add(lookup(v, t)).add(lookup(v.lanewise(VectorOperators.LSHR, 4), t + TW))
+                        .add(lookup(v.lanewise(VectorOperators.LSHR, 8), t + 2 * TW))
+                        .add(lookup(v.lanewise(VectorOperators.LSHR, 12), t + 3 * TW));
+            }
+            IntVector lo = ((IntVector) p.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, b).mul(sign);
+            IntVector hi = ((IntVector) p.convertShape(VectorOperators.S2I, I, 1)).lanewise(VectorOperators.LSHL, b).mul(sign);
+            lo.add(IntVector.fromArray(I, isum, rowBase)).intoArray(isum, rowBase);
+            hi.add(IntVector.fromArray(I, isum, rowBase + FL)).intoArray(isum, rowBase + FL);
+        }
+    }
+
+    /** Plane b of group gi, 16-entry tables in one vector: blocks rb and rb+1, each table load feeding both. */
+    private void sumsPair(int rb, int gi, int b) {
         short[] pl = planes;
         short[] t = tables;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
         int quads = gp / 4;
         int blockStride = groups * chunks * np * R;
-        for (int gi = 0; gi < groups; gi++) {
-            int sbA = (rb * groups + gi) * R;
-            int sbB = sbA + groups * R;
-            IntVector sa0 = IntVector.zero(I);
-            IntVector sa1 = IntVector.zero(I);
-            IntVector sb0 = IntVector.zero(I);
-            IntVector sb1 = IntVector.zero(I);
-            int base = (rb * groups + gi) * chunks * np * R;
-            int tb = gi * quads * R;
-            for (int b = 0; b < np; b++) {
-                for (int c0 = 0; c0 < chunks; c0 += FLUSH) {
-                    ShortVector pA = ShortVector.zero(S);
-                    ShortVector pB = ShortVector.zero(S);
-                    int c1 = Math.min(chunks, c0 + FLUSH);
-                    for (int c = c0; c < c1; c++) {
-                        int at = base + (c * np + b) * R;
-                        ShortVector va = ShortVector.fromArray(S, pl, at);
-                        ShortVector vb = ShortVector.fromArray(S, pl, at + blockStride);
-                        int o = tb + 4 * c * R;
-                        ShortVector t0 = ShortVector.fromArray(S, t, o);
-                        ShortVector t1 = ShortVector.fromArray(S, t, o + R);
-                        ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
-                        ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
-                        pA = pA.add(va.selectFrom(t0)).add(va.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                                .add(va.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(va.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
-                        pB = pB.add(vb.selectFrom(t0)).add(vb.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                                .add(vb.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(vb.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
-                    }
-                    sa0 = addPlane(sa0, pA, 0, b);
-                    sa1 = addPlane(sa1, pA, 1, b);
-                    sb0 = addPlane(sb0, pB, 0, b);
-                    sb1 = addPlane(sb1, pB, 1, b);
-                }
+        int base = (rb * groups + gi) * chunks * np * R;
+        int tb = gi * quads * R;
+        int rowBase = rb * R;
+        int sign = b == np - 1 ? -1 : 1;
+        for (int c0 = 0; c0 < chunks; c0 += FLUSH) {
+            ShortVector pA = ShortVector.zero(S);
+            ShortVector pB = ShortVector.zero(S);
+            int c1 = Math.min(chunks, c0 + FLUSH);
+            for (int c = c0; c < c1; c++) {
+                int at = base + (c * np + b) * R;
+                ShortVector va = ShortVector.fromArray(S, pl, at);
+                ShortVector vb = ShortVector.fromArray(S, pl, at + blockStride);
+                int o = tb + 4 * c * R;
+                ShortVector t0 = ShortVector.fromArray(S, t, o);
+                ShortVector t1 = ShortVector.fromArray(S, t, o + R);
+                ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
+                ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
+                pA = pA.add(va.selectFrom(t0)).add(va.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
+                        .add(va.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(va.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
+                pB = pB.add(vb.selectFrom(t0)).add(vb.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
+                        .add(vb.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(vb.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
             }
-            a0 = epilogue(sa0, sbA, gi, a0);
-            a1 = epilogue(sa1, sbA + FL, gi, a1);
-            b0 = epilogue(sb0, sbB, gi, b0);
-            b1 = epilogue(sb1, sbB + FL, gi, b1);
-        }
-        store(a0, a1, rb);
-        store(b0, b1, rb + 1);
-    }
-
-    private FloatVector epilogue(IntVector s, int sb, int gi, FloatVector acc) {
-        FloatVector f = (FloatVector) s.convert(VectorOperators.I2F, 0);
-        return f.fma(FloatVector.fromArray(F, ws, sb).mul(as[gi]), acc);
-    }
-
-    private void store(FloatVector acc0, FloatVector acc1, int rb) {
-        int r0 = rb * R;
-        if (r0 + R <= rows) {
-            acc0.intoArray(y, r0);
-            acc1.intoArray(y, r0 + FL);
-        } else {
-            for (int l = 0; l < FL && r0 + l < rows; l++) {
-                y[r0 + l] = acc0.lane(l);
-            }
-            for (int l = 0; l < FL && r0 + FL + l < rows; l++) {
-                y[r0 + FL + l] = acc1.lane(l);
-            }
+            IntVector a0 = ((IntVector) pA.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, b).mul(sign);
+            IntVector a1 = ((IntVector) pA.convertShape(VectorOperators.S2I, I, 1)).lanewise(VectorOperators.LSHL, b).mul(sign);
+            IntVector b0 = ((IntVector) pB.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, b).mul(sign);
+            IntVector b1 = ((IntVector) pB.convertShape(VectorOperators.S2I, I, 1)).lanewise(VectorOperators.LSHL, b).mul(sign);
+            a0.add(IntVector.fromArray(I, isum, rowBase)).intoArray(isum, rowBase);
+            a1.add(IntVector.fromArray(I, isum, rowBase + FL)).intoArray(isum, rowBase + FL);
+            b0.add(IntVector.fromArray(I, isum, rowBase + R)).intoArray(isum, rowBase + R);
+            b1.add(IntVector.fromArray(I, isum, rowBase + R + FL)).intoArray(isum, rowBase + R + FL);
         }
     }
 }

@@ -95,6 +95,9 @@ public final class Int8LutGemv implements RowPool.RowTask {
     private final float[] as;
     private final float[] minCoef;
     private final int[] twoA;
+    /** Per-row scratch of the current group's int32 sums and the float accumulators (rows padded to R). */
+    private final int[] isum;
+    private final float[] facc;
     private float[] y;
 
     /** A kernel over {@code w} (TERNARY2, TERNARY_B3, INT2, BITMOD3 or BITMOD4; groups along cols). */
@@ -135,6 +138,8 @@ public final class Int8LutGemv implements RowPool.RowTask {
         this.as = new float[groups];
         this.minCoef = new float[groups];
         this.twoA = new int[groups];
+        this.isum = new int[blocks * R];
+        this.facc = new float[blocks * R];
     }
 
     /** Integer value of each table index, before the activation multiply (repeated to tw). */
@@ -232,6 +237,21 @@ public final class Int8LutGemv implements RowPool.RowTask {
         return 2L * codes.length + 4L * ws.length + (mins == null ? 0 : 4L * mins.length) + (srBits == null ? 0 : 2L * srBits.length);
     }
 
+    /**
+     * {@link #repackedBytes()} of a kernel over {@code [rows, cols]} weights of format {@code f}
+     * in groups of {@code g}, without building it: rows padded to R, inputs to gp per group;
+     * per row and group gp/4 bytes of codes (2-bit formats) or gp/2 (BitMoD), a float scale,
+     * INT2 a float min, BITMOD4 a short of type bits.
+     */
+    public static long repackedBytes(PackedFormat f, long rows, long cols, int g) {
+        long groups = (cols + g - 1) / g;
+        long paddedRows = (rows + R - 1) / R * R;
+        int gp = Int8Activations.paddedBlock(g);
+        boolean bitmod = f == PackedFormat.BITMOD3 || f == PackedFormat.BITMOD4;
+        long perGroup = (bitmod ? gp / 2 : gp / 4) + 4 + (f == PackedFormat.INT2 ? 4 : 0) + (f == PackedFormat.BITMOD4 ? 2 : 0);
+        return paddedRows * groups * perGroup;
+    }
+
     /** Bytes of weights one multiply reads: the repacked copy. */
     public long weightBytes() {
         return repackedBytes();
@@ -264,7 +284,7 @@ public final class Int8LutGemv implements RowPool.RowTask {
         for (int gi = 0; gi < groups; gi++) {
             float s = a.scale(gi);
             as[gi] = s;
-            twoA[gi] = 2 * a.sum(gi);
+            twoA[gi] = int2 ? 2 * a.sum(gi) : 0;
             minCoef[gi] = s * (float) a.sum(gi);
             int qb = gi * gp;
             int tb = gi * steps * tw;
@@ -287,21 +307,39 @@ public final class Int8LutGemv implements RowPool.RowTask {
         }
     }
 
-    /** Row blocks {@code [b0, b1)}. */
+    /**
+     * Row blocks {@code [b0, b1)}. Per group, an integer phase (one small method: int16 lookups,
+     * widened to int32 sums stored in {@code isum}) and a float phase (the reference's epilogue on
+     * the block's float accumulators {@code facc}); both scratch arrays are indexed by row, so
+     * threads working on disjoint blocks never share them. Small methods keep every vector
+     * operation intrinsified (one large body exceeded C2's inlining budget and fell back to
+     * allocating Java code).
+     */
     @Override
     public void rows(int b0, int b1) {
+        java.util.Arrays.fill(facc, b0 * R, b1 * R, 0f);
         int rb = b0;
         if (tw == R) {
             for (; rb + 1 < b1; rb += 2) {
-                if (typeBits) {
-                    pairSr(rb);
-                } else {
-                    pairPlain(rb);
+                for (int gi = 0; gi < groups; gi++) {
+                    if (typeBits) {
+                        sumsPairSr(rb, gi);
+                    } else {
+                        sumsPairPlain(rb, gi);
+                    }
+                    scale(rb, gi, 2);
                 }
             }
         }
         for (; rb < b1; rb++) {
-            single(rb);
+            for (int gi = 0; gi < groups; gi++) {
+                sumsSingle(rb, gi);
+                scale(rb, gi, 1);
+            }
+        }
+        int r1 = Math.min(rows, b1 * R);
+        if (b0 * R < r1) {
+            System.arraycopy(facc, b0 * R, y, b0 * R, r1 - b0 * R);
         }
     }
 
@@ -318,170 +356,155 @@ public final class Int8LutGemv implements RowPool.RowTask {
         return lo.blend(hi, idx.and((short) (2 * R)).compare(VectorOperators.NE, 0));
     }
 
+    /** Index of nibble k: the code short shifted (BITMOD4: masked, OR the lane's sr bit). */
     private ShortVector index(ShortVector c, int k, ShortVector sr) {
         ShortVector n = c.lanewise(VectorOperators.LSHR, 4 * k);
         return typeBits ? n.and((short) 15).or(sr) : n;
     }
 
-    /** Any species, one row block: the reference path of the vector code (and the tail). */
-    private void single(int rb) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        ShortVector sr = ShortVector.zero(S);
-        for (int gi = 0; gi < groups; gi++) {
-            int sb = (rb * groups + gi) * R;
-            if (typeBits) {
-                sr = ShortVector.fromArray(S, srBits, sb);
-            }
-            IntVector s0 = IntVector.zero(I);
-            IntVector s1 = IntVector.zero(I);
-            int cb = sb * sp;
-            int tb = gi * steps * tw;
-            for (int j0 = 0; j0 < sp; j0 += flush) {
-                ShortVector a = ShortVector.zero(S);
-                int j1 = Math.min(sp, j0 + flush);
-                for (int j = j0; j < j1; j++) {
-                    ShortVector c = ShortVector.fromArray(S, codes, cb + j * R);
-                    int t = tb + 4 * j * tw;
-                    a = a.add(lookup(index(c, 0, sr), t)).add(lookup(index(c, 1, sr), t + tw))
-                            .add(lookup(index(c, 2, sr), t + 2 * tw)).add(lookup(index(c, 3, sr), t + 3 * tw));
+    /**
+     * The float phase for {@code n} blocks from {@code rb}, group {@code gi}: per lane
+     * acc = fma((float) S, ws·as, acc) [INT2: S + 2A first, then acc = fma(min, as·A, acc)].
+     */
+    private void scale(int rb, int gi, int n) {
+        float asg = as[gi];
+        int twoAg = twoA[gi];
+        for (int b = 0; b < n; b++) {
+            int sb = ((rb + b) * groups + gi) * R;
+            int rowBase = (rb + b) * R;
+            for (int h = 0; h < R; h += FL) {
+                FloatVector acc = FloatVector.fromArray(F, facc, rowBase + h);
+                FloatVector s = (FloatVector) IntVector.fromArray(I, isum, rowBase + h).add(twoAg).convert(VectorOperators.I2F, 0);
+                acc = s.fma(FloatVector.fromArray(F, ws, sb + h).mul(asg), acc);
+                if (int2) {
+                    acc = FloatVector.fromArray(F, mins, sb + h).fma(FloatVector.broadcast(F, minCoef[gi]), acc);
                 }
-                s0 = s0.add(a.convertShape(VectorOperators.S2I, I, 0));
-                s1 = s1.add(a.convertShape(VectorOperators.S2I, I, 1));
+                acc.intoArray(facc, rowBase + h);
             }
-            acc0 = epilogue(s0, sb, gi, acc0);
-            acc1 = epilogue(s1, sb + FL, gi, acc1);
         }
-        store(acc0, acc1, rb);
     }
 
-    /** acc = fma((float) S, ws·as, acc) [+ INT2: fma(min, as·A, acc)], lanes from {@code sb}. */
-    private FloatVector epilogue(IntVector s, int sb, int gi, FloatVector acc) {
-        if (int2) {
-            s = s.add(twoA[gi]);
-        }
-        FloatVector f = (FloatVector) s.convert(VectorOperators.I2F, 0);
-        acc = f.fma(FloatVector.fromArray(F, ws, sb).mul(as[gi]), acc);
-        if (int2) {
-            acc = FloatVector.fromArray(F, mins, sb).fma(FloatVector.broadcast(F, minCoef[gi]), acc);
-        }
-        return acc;
-    }
-
-    private void store(FloatVector acc0, FloatVector acc1, int rb) {
-        int r0 = rb * R;
-        if (r0 + R <= rows) {
-            acc0.intoArray(y, r0);
-            acc1.intoArray(y, r0 + FL);
-        } else {
-            for (int l = 0; l < FL && r0 + l < rows; l++) {
-                y[r0 + l] = acc0.lane(l);
+    /** Any species, one row block: integer sums of group {@code gi}. */
+    private void sumsSingle(int rb, int gi) {
+        int sb = (rb * groups + gi) * R;
+        ShortVector sr = typeBits ? ShortVector.fromArray(S, srBits, sb) : ShortVector.zero(S);
+        int cb = sb * sp;
+        int tb = gi * steps * tw;
+        for (int j0 = 0; j0 < sp; j0 += flush) {
+            ShortVector a = ShortVector.zero(S);
+            int j1 = Math.min(sp, j0 + flush);
+            for (int j = j0; j < j1; j++) {
+                ShortVector c = ShortVector.fromArray(S, codes, cb + j * R);
+                int t = tb + 4 * j * tw;
+                a = a.add(lookup(index(c, 0, sr), t)).add(lookup(index(c, 1, sr), t + tw))
+                        .add(lookup(index(c, 2, sr), t + 2 * tw)).add(lookup(index(c, 3, sr), t + 3 * tw));
             }
-            for (int l = 0; l < FL && r0 + FL + l < rows; l++) {
-                y[r0 + FL + l] = acc1.lane(l);
+            IntVector lo1 = (IntVector) a.convertShape(VectorOperators.S2I, I, 0);
+            IntVector hi1 = (IntVector) a.convertShape(VectorOperators.S2I, I, 1);
+            if (j0 > 0) {
+                lo1 = lo1.add(IntVector.fromArray(I, isum, rb * R));
+                hi1 = hi1.add(IntVector.fromArray(I, isum, rb * R + FL));
             }
+            lo1.intoArray(isum, rb * R);
+            hi1.intoArray(isum, rb * R + FL);
         }
     }
 
     /**
-     * Tables of one vector (tw = R), row blocks rb and rb+1 together: each table load feeds both;
-     * 2-bit formats and BITMOD3 (the index is the code short shifted, nothing else).
+     * Tables of one vector (tw = R), row blocks rb and rb+1 together, each table load feeding
+     * both: 2-bit formats and BITMOD3 (the index is the code short shifted, nothing else).
      */
-    private void pairPlain(int rb) {
+    private void sumsPairPlain(int rb, int gi) {
         short[] codes = this.codes;
         short[] t = tables;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
         int blockStride = groups * sp * R;
-        for (int gi = 0; gi < groups; gi++) {
-            int sbA = (rb * groups + gi) * R;
-            int sbB = sbA + groups * R;
-            IntVector sa0 = IntVector.zero(I);
-            IntVector sa1 = IntVector.zero(I);
-            IntVector sb0 = IntVector.zero(I);
-            IntVector sb1 = IntVector.zero(I);
-            int cb = sbA * sp;
-            int tb = gi * steps * R;
-            for (int j0 = 0; j0 < sp; j0 += flush) {
-                ShortVector accA = ShortVector.zero(S);
-                ShortVector accB = ShortVector.zero(S);
-                int j1 = Math.min(sp, j0 + flush);
-                for (int j = j0; j < j1; j++) {
-                    int c = cb + j * R;
-                    ShortVector ca = ShortVector.fromArray(S, codes, c);
-                    ShortVector cbv = ShortVector.fromArray(S, codes, c + blockStride);
-                    int o = tb + 4 * j * R;
-                    ShortVector t0 = ShortVector.fromArray(S, t, o);
-                    ShortVector t1 = ShortVector.fromArray(S, t, o + R);
-                    ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
-                    ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
-                    accA = accA.add(ca.selectFrom(t0)).add(ca.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                            .add(ca.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(ca.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
-                    accB = accB.add(cbv.selectFrom(t0)).add(cbv.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                            .add(cbv.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(cbv.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
-                }
-                sa0 = sa0.add(accA.convertShape(VectorOperators.S2I, I, 0));
-                sa1 = sa1.add(accA.convertShape(VectorOperators.S2I, I, 1));
-                sb0 = sb0.add(accB.convertShape(VectorOperators.S2I, I, 0));
-                sb1 = sb1.add(accB.convertShape(VectorOperators.S2I, I, 1));
+        int cb = (rb * groups + gi) * R * sp;
+        int tb = gi * steps * R;
+        for (int j0 = 0; j0 < sp; j0 += flush) {
+            ShortVector accA = ShortVector.zero(S);
+            ShortVector accB = ShortVector.zero(S);
+            int j1 = Math.min(sp, j0 + flush);
+            for (int j = j0; j < j1; j++) {
+                int c = cb + j * R;
+                ShortVector ca = ShortVector.fromArray(S, codes, c);
+                ShortVector cbv = ShortVector.fromArray(S, codes, c + blockStride);
+                int o = tb + 4 * j * R;
+                ShortVector t0 = ShortVector.fromArray(S, t, o);
+                ShortVector t1 = ShortVector.fromArray(S, t, o + R);
+                ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
+                ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
+                accA = accA.add(ca.selectFrom(t0)).add(ca.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
+                        .add(ca.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(ca.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
+                accB = accB.add(cbv.selectFrom(t0)).add(cbv.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
+                        .add(cbv.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(cbv.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
             }
-            a0 = epilogue(sa0, sbA, gi, a0);
-            a1 = epilogue(sa1, sbA + FL, gi, a1);
-            b0 = epilogue(sb0, sbB, gi, b0);
-            b1 = epilogue(sb1, sbB + FL, gi, b1);
+            IntVector lo2 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 0);
+            IntVector hi2 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 1);
+            if (j0 > 0) {
+                lo2 = lo2.add(IntVector.fromArray(I, isum, rb * R));
+                hi2 = hi2.add(IntVector.fromArray(I, isum, rb * R + FL));
+            }
+            lo2.intoArray(isum, rb * R);
+            hi2.intoArray(isum, rb * R + FL);
+            IntVector lo3 = (IntVector) accB.convertShape(VectorOperators.S2I, I, 0);
+            IntVector hi3 = (IntVector) accB.convertShape(VectorOperators.S2I, I, 1);
+            if (j0 > 0) {
+                lo3 = lo3.add(IntVector.fromArray(I, isum, rb * R + R));
+                hi3 = hi3.add(IntVector.fromArray(I, isum, rb * R + R + FL));
+            }
+            lo3.intoArray(isum, rb * R + R);
+            hi3.intoArray(isum, rb * R + R + FL);
         }
-        store(a0, a1, rb);
-        store(b0, b1, rb + 1);
     }
 
-    /** As {@link #pairPlain} for BITMOD4: the index is the code nibble OR the lane's sp/sr bit (16). */
-    private void pairSr(int rb) {
+    /** As {@link #sumsPairPlain} for BITMOD4: the index is the code nibble OR the lane's sp/sr bit (16). */
+    private void sumsPairSr(int rb, int gi) {
         short[] codes = this.codes;
         short[] t = tables;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
         int blockStride = groups * sp * R;
-        for (int gi = 0; gi < groups; gi++) {
-            int sbA = (rb * groups + gi) * R;
-            int sbB = sbA + groups * R;
-            ShortVector srA = ShortVector.fromArray(S, srBits, sbA);
-            ShortVector srB = ShortVector.fromArray(S, srBits, sbB);
-            IntVector sa0 = IntVector.zero(I);
-            IntVector sa1 = IntVector.zero(I);
-            IntVector sb0 = IntVector.zero(I);
-            IntVector sb1 = IntVector.zero(I);
-            int cb = sbA * sp;
-            int tb = gi * steps * R;
-            for (int j0 = 0; j0 < sp; j0 += flush) {
-                ShortVector accA = ShortVector.zero(S);
-                ShortVector accB = ShortVector.zero(S);
-                int j1 = Math.min(sp, j0 + flush);
-                for (int j = j0; j < j1; j++) {
-                    int c = cb + j * R;
-                    ShortVector ca = ShortVector.fromArray(S, codes, c);
-                    ShortVector cbv = ShortVector.fromArray(S, codes, c + blockStride);
-                    int o = tb + 4 * j * R;
-                    for (int k = 0; k < 4; k++) {
-                        ShortVector tk = ShortVector.fromArray(S, t, o + k * R);
-                        accA = accA.add(ca.lanewise(VectorOperators.LSHR, 4 * k).and((short) 15).or(srA).selectFrom(tk));
-                        accB = accB.add(cbv.lanewise(VectorOperators.LSHR, 4 * k).and((short) 15).or(srB).selectFrom(tk));
-                    }
-                }
-                sa0 = sa0.add(accA.convertShape(VectorOperators.S2I, I, 0));
-                sa1 = sa1.add(accA.convertShape(VectorOperators.S2I, I, 1));
-                sb0 = sb0.add(accB.convertShape(VectorOperators.S2I, I, 0));
-                sb1 = sb1.add(accB.convertShape(VectorOperators.S2I, I, 1));
+        int sbA = (rb * groups + gi) * R;
+        ShortVector srA = ShortVector.fromArray(S, srBits, sbA);
+        ShortVector srB = ShortVector.fromArray(S, srBits, sbA + groups * R);
+        int cb = sbA * sp;
+        int tb = gi * steps * R;
+        for (int j0 = 0; j0 < sp; j0 += flush) {
+            ShortVector accA = ShortVector.zero(S);
+            ShortVector accB = ShortVector.zero(S);
+            int j1 = Math.min(sp, j0 + flush);
+            for (int j = j0; j < j1; j++) {
+                int c = cb + j * R;
+                ShortVector ca = ShortVector.fromArray(S, codes, c);
+                ShortVector cbv = ShortVector.fromArray(S, codes, c + blockStride);
+                int o = tb + 4 * j * R;
+                ShortVector t0 = ShortVector.fromArray(S, t, o);
+                ShortVector t1 = ShortVector.fromArray(S, t, o + R);
+                ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
+                ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
+                accA = accA.add(ca.and((short) 15).or(srA).selectFrom(t0))
+                        .add(ca.lanewise(VectorOperators.LSHR, 4).and((short) 15).or(srA).selectFrom(t1))
+                        .add(ca.lanewise(VectorOperators.LSHR, 8).and((short) 15).or(srA).selectFrom(t2))
+                        .add(ca.lanewise(VectorOperators.LSHR, 12).or(srA).selectFrom(t3));
+                accB = accB.add(cbv.and((short) 15).or(srB).selectFrom(t0))
+                        .add(cbv.lanewise(VectorOperators.LSHR, 4).and((short) 15).or(srB).selectFrom(t1))
+                        .add(cbv.lanewise(VectorOperators.LSHR, 8).and((short) 15).or(srB).selectFrom(t2))
+                        .add(cbv.lanewise(VectorOperators.LSHR, 12).or(srB).selectFrom(t3));
             }
-            a0 = epilogue(sa0, sbA, gi, a0);
-            a1 = epilogue(sa1, sbA + FL, gi, a1);
-            b0 = epilogue(sb0, sbB, gi, b0);
-            b1 = epilogue(sb1, sbB + FL, gi, b1);
+            IntVector lo4 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 0);
+            IntVector hi4 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 1);
+            if (j0 > 0) {
+                lo4 = lo4.add(IntVector.fromArray(I, isum, rb * R));
+                hi4 = hi4.add(IntVector.fromArray(I, isum, rb * R + FL));
+            }
+            lo4.intoArray(isum, rb * R);
+            hi4.intoArray(isum, rb * R + FL);
+            IntVector lo5 = (IntVector) accB.convertShape(VectorOperators.S2I, I, 0);
+            IntVector hi5 = (IntVector) accB.convertShape(VectorOperators.S2I, I, 1);
+            if (j0 > 0) {
+                lo5 = lo5.add(IntVector.fromArray(I, isum, rb * R + R));
+                hi5 = hi5.add(IntVector.fromArray(I, isum, rb * R + R + FL));
+            }
+            lo5.intoArray(isum, rb * R + R);
+            hi5.intoArray(isum, rb * R + R + FL);
         }
-        store(a0, a1, rb);
-        store(b0, b1, rb + 1);
     }
 }
