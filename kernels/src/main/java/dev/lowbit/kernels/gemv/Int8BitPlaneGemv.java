@@ -94,6 +94,9 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
         while (hi > (1 << (n - 1)) - 1 || lo < -(1 << (n - 1))) {
             n++;
         }
+        if (n != 4 && n != 6) {
+            throw new IllegalStateException("int8 bit-plane GEMV handles 4 or 6 planes (summed two at a time), the datatypes need " + n);
+        }
         this.np = n;
         this.planes = new short[Math.toIntExact((long) blocks * groups * chunks * np * R)];
         this.ws = new float[Math.toIntExact((long) blocks * groups * R)];
@@ -222,7 +225,7 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
             for (; rb + 1 < b1; rb += 2) {
                 for (int gi = 0; gi < groups; gi++) {
                     java.util.Arrays.fill(isum, rb * R, rb * R + 2 * R, 0);
-                    for (int b = 0; b < np; b++) {
+                    for (int b = 0; b < np; b += 2) {
                         sumsPair(rb, gi, b);
                     }
                     scale(rb, gi, 2);
@@ -281,7 +284,10 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
         }
     }
 
-    /** Plane b of group gi, 16-entry tables in one vector: blocks rb and rb+1, each table load feeding both. */
+    /**
+     * Planes b and b+1 of group gi, 16-entry tables in one vector: blocks rb and rb+1, each table
+     * load feeding both blocks and both planes (NP is even: 4 or 6).
+     */
     private void sumsPair(int rb, int gi, int b) {
         short[] pl = planes;
         short[] t = tables;
@@ -290,33 +296,42 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
         int base = (rb * groups + gi) * chunks * np * R;
         int tb = gi * quads * R;
         int rowBase = rb * R;
-        int sign = b == np - 1 ? -1 : 1;
         for (int c0 = 0; c0 < chunks; c0 += FLUSH) {
             ShortVector pA = ShortVector.zero(S);
             ShortVector pB = ShortVector.zero(S);
+            ShortVector qA = ShortVector.zero(S);
+            ShortVector qB = ShortVector.zero(S);
             int c1 = Math.min(chunks, c0 + FLUSH);
             for (int c = c0; c < c1; c++) {
                 int at = base + (c * np + b) * R;
                 ShortVector va = ShortVector.fromArray(S, pl, at);
                 ShortVector vb = ShortVector.fromArray(S, pl, at + blockStride);
+                ShortVector wa = ShortVector.fromArray(S, pl, at + R);
+                ShortVector wb = ShortVector.fromArray(S, pl, at + R + blockStride);
                 int o = tb + 4 * c * R;
                 ShortVector t0 = ShortVector.fromArray(S, t, o);
                 ShortVector t1 = ShortVector.fromArray(S, t, o + R);
                 ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
                 ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
-                pA = pA.add(va.selectFrom(t0)).add(va.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                        .add(va.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(va.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
-                pB = pB.add(vb.selectFrom(t0)).add(vb.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                        .add(vb.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(vb.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
+                pA = pA.add(va.selectFrom(t0).add(va.lanewise(VectorOperators.LSHR, 4).selectFrom(t1)))
+                        .add(va.lanewise(VectorOperators.LSHR, 8).selectFrom(t2).add(va.lanewise(VectorOperators.LSHR, 12).selectFrom(t3)));
+                pB = pB.add(vb.selectFrom(t0).add(vb.lanewise(VectorOperators.LSHR, 4).selectFrom(t1)))
+                        .add(vb.lanewise(VectorOperators.LSHR, 8).selectFrom(t2).add(vb.lanewise(VectorOperators.LSHR, 12).selectFrom(t3)));
+                qA = qA.add(wa.selectFrom(t0).add(wa.lanewise(VectorOperators.LSHR, 4).selectFrom(t1)))
+                        .add(wa.lanewise(VectorOperators.LSHR, 8).selectFrom(t2).add(wa.lanewise(VectorOperators.LSHR, 12).selectFrom(t3)));
+                qB = qB.add(wb.selectFrom(t0).add(wb.lanewise(VectorOperators.LSHR, 4).selectFrom(t1)))
+                        .add(wb.lanewise(VectorOperators.LSHR, 8).selectFrom(t2).add(wb.lanewise(VectorOperators.LSHR, 12).selectFrom(t3)));
             }
-            IntVector a0 = ((IntVector) pA.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, b).mul(sign);
-            IntVector a1 = ((IntVector) pA.convertShape(VectorOperators.S2I, I, 1)).lanewise(VectorOperators.LSHL, b).mul(sign);
-            IntVector b0 = ((IntVector) pB.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, b).mul(sign);
-            IntVector b1 = ((IntVector) pB.convertShape(VectorOperators.S2I, I, 1)).lanewise(VectorOperators.LSHL, b).mul(sign);
-            a0.add(IntVector.fromArray(I, isum, rowBase)).intoArray(isum, rowBase);
-            a1.add(IntVector.fromArray(I, isum, rowBase + FL)).intoArray(isum, rowBase + FL);
-            b0.add(IntVector.fromArray(I, isum, rowBase + R)).intoArray(isum, rowBase + R);
-            b1.add(IntVector.fromArray(I, isum, rowBase + R + FL)).intoArray(isum, rowBase + R + FL);
+            // c_b·P_b + c_{b+1}·P_{b+1} in int32: P_b << b, and the top plane (b + 1 = NP − 1) negated
+            int sq = b + 1 == np - 1 ? -1 : 1;
+            for (int h = 0; h < 2; h++) {
+                IntVector a = ((IntVector) pA.convertShape(VectorOperators.S2I, I, h)).lanewise(VectorOperators.LSHL, b)
+                        .add(((IntVector) qA.convertShape(VectorOperators.S2I, I, h)).lanewise(VectorOperators.LSHL, b + 1).mul(sq));
+                IntVector d = ((IntVector) pB.convertShape(VectorOperators.S2I, I, h)).lanewise(VectorOperators.LSHL, b)
+                        .add(((IntVector) qB.convertShape(VectorOperators.S2I, I, h)).lanewise(VectorOperators.LSHL, b + 1).mul(sq));
+                a.add(IntVector.fromArray(I, isum, rowBase + h * FL)).intoArray(isum, rowBase + h * FL);
+                d.add(IntVector.fromArray(I, isum, rowBase + R + h * FL)).intoArray(isum, rowBase + R + h * FL);
+            }
         }
     }
 }
