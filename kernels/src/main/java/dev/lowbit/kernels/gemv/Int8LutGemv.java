@@ -433,10 +433,10 @@ public final class Int8LutGemv implements RowPool.RowTask {
                 ShortVector t1 = ShortVector.fromArray(S, t, o + R);
                 ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
                 ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
-                accA = accA.add(ca.selectFrom(t0)).add(ca.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                        .add(ca.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(ca.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
-                accB = accB.add(cbv.selectFrom(t0)).add(cbv.lanewise(VectorOperators.LSHR, 4).selectFrom(t1))
-                        .add(cbv.lanewise(VectorOperators.LSHR, 8).selectFrom(t2)).add(cbv.lanewise(VectorOperators.LSHR, 12).selectFrom(t3));
+                accA = accA.add(ca.selectFrom(t0).add(ca.lanewise(VectorOperators.LSHR, 4).selectFrom(t1)))
+                        .add(ca.lanewise(VectorOperators.LSHR, 8).selectFrom(t2).add(ca.lanewise(VectorOperators.LSHR, 12).selectFrom(t3)));
+                accB = accB.add(cbv.selectFrom(t0).add(cbv.lanewise(VectorOperators.LSHR, 4).selectFrom(t1)))
+                        .add(cbv.lanewise(VectorOperators.LSHR, 8).selectFrom(t2).add(cbv.lanewise(VectorOperators.LSHR, 12).selectFrom(t3)));
             }
             IntVector lo2 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 0);
             IntVector hi2 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 1);
@@ -480,14 +480,14 @@ public final class Int8LutGemv implements RowPool.RowTask {
                 ShortVector t1 = ShortVector.fromArray(S, t, o + R);
                 ShortVector t2 = ShortVector.fromArray(S, t, o + 2 * R);
                 ShortVector t3 = ShortVector.fromArray(S, t, o + 3 * R);
-                accA = accA.add(ca.and((short) 15).or(srA).selectFrom(t0))
-                        .add(ca.lanewise(VectorOperators.LSHR, 4).and((short) 15).or(srA).selectFrom(t1))
-                        .add(ca.lanewise(VectorOperators.LSHR, 8).and((short) 15).or(srA).selectFrom(t2))
-                        .add(ca.lanewise(VectorOperators.LSHR, 12).or(srA).selectFrom(t3));
-                accB = accB.add(cbv.and((short) 15).or(srB).selectFrom(t0))
-                        .add(cbv.lanewise(VectorOperators.LSHR, 4).and((short) 15).or(srB).selectFrom(t1))
-                        .add(cbv.lanewise(VectorOperators.LSHR, 8).and((short) 15).or(srB).selectFrom(t2))
-                        .add(cbv.lanewise(VectorOperators.LSHR, 12).or(srB).selectFrom(t3));
+                accA = accA.add(ca.and((short) 15).or(srA).selectFrom(t0)
+                                .add(ca.lanewise(VectorOperators.LSHR, 4).and((short) 15).or(srA).selectFrom(t1)))
+                        .add(ca.lanewise(VectorOperators.LSHR, 8).and((short) 15).or(srA).selectFrom(t2)
+                                .add(ca.lanewise(VectorOperators.LSHR, 12).or(srA).selectFrom(t3)));
+                accB = accB.add(cbv.and((short) 15).or(srB).selectFrom(t0)
+                                .add(cbv.lanewise(VectorOperators.LSHR, 4).and((short) 15).or(srB).selectFrom(t1)))
+                        .add(cbv.lanewise(VectorOperators.LSHR, 8).and((short) 15).or(srB).selectFrom(t2)
+                                .add(cbv.lanewise(VectorOperators.LSHR, 12).or(srB).selectFrom(t3)));
             }
             IntVector lo4 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 0);
             IntVector hi4 = (IntVector) accA.convertShape(VectorOperators.S2I, I, 1);
