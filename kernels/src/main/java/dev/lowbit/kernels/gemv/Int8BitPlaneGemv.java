@@ -104,6 +104,10 @@ public final class Int8BitPlaneGemv implements RowPool.RowTask {
             throw new IllegalStateException("int8 bit-plane GEMV handles 4 or 6 planes (summed two at a time), the datatypes need " + n);
         }
         this.np = n;
+        if ((long) blocks * groups * chunks * np * R > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("int8 GEMV: the repacked weights of [" + rows + ", " + cols + "] need "
+                    + (long) blocks * groups * chunks * np * R + " shorts, more than one Java array holds; split the matrix by rows");
+        }
         this.planes = new short[Math.toIntExact((long) blocks * groups * chunks * np * R)];
         this.ws = new float[Math.toIntExact((long) blocks * groups * R)];
         for (int r = 0; r < rows; r++) {

@@ -132,6 +132,10 @@ public final class Int8LutGemv implements RowPool.RowTask {
             case BITMOD3 -> 8;
             default -> 4;
         };
+        if ((long) blocks * groups * sp * R > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("int8 GEMV: the repacked weights of [" + rows + ", " + cols + "] need "
+                    + (long) blocks * groups * sp * R + " shorts, more than one Java array holds; split the matrix by rows");
+        }
         this.codes = new short[Math.toIntExact((long) blocks * groups * sp * R)];
         this.srBits = typeBits ? new short[Math.toIntExact((long) blocks * groups * R)] : null;
         this.ws = new float[Math.toIntExact((long) blocks * groups * R)];
