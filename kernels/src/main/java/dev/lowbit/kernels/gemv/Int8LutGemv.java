@@ -57,8 +57,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Widened integer multiply-adds on the codes (rows in lanes: extract the trit/value of each
  * weight, multiply by the broadcast activation, add) take ≈ 7 vector ops per 32 weights for
  * ternary against ≈ 1.75 here (one shift, one permute, one add per 64 weights, tables shared by
- * two row blocks): not built. A BITMOD4 layout of three 5-bit indexes a short (no mask, no OR)
- * was built and measured slower in an in-process A/B (≈ 2.5 → 3.6 ms at 11008×4096): not kept.
+ * two row blocks): not built. A BITMOD4 layout of three 5-bit indexes a short (no mask, no OR,
+ * 1/3 more bytes) was built and measured no faster (JMH quick, 11008×4096, 1 thread: 1.92 ms
+ * against 1.87 ms for the nibbles, FP32 13.5 / 13.2 ms in the same runs): not kept.
  *
  * <p>Allocation-free per call; not thread-safe (rows split over a {@link RowPool} inside a call,
  * in blocks of R rows; each row's value does not depend on the split).
