@@ -2,6 +2,7 @@ package dev.lowbit.jmh;
 
 import dev.lowbit.kernels.gemv.BitPlaneGemv;
 import dev.lowbit.kernels.gemv.Fp32Gemv;
+import dev.lowbit.kernels.gemv.Gemv;
 import dev.lowbit.kernels.gemv.GemvReference;
 import dev.lowbit.kernels.gemv.Int8BitPlaneGemv;
 import dev.lowbit.kernels.gemv.Int8LutGemv;
@@ -159,44 +160,32 @@ public class GemvBenchmark {
 
     @Benchmark
     public float[] bitplane4(BitPlane4State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] fp32(Fp32State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitmod4(Bitmod4State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitmod3(Bitmod3State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] ternary2(Ternary2State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] int2(Int2State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     /** Int8-activation table-lookup kernel (repacked weights, built in setup). */
@@ -259,43 +248,38 @@ public class GemvBenchmark {
 
     @Benchmark
     public float[] ternary2I8(Ternary2I8State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] ternaryB3I8(TernaryB3I8State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] int2I8(Int2I8State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitmod3I8(Bitmod3I8State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitmod4I8(Bitmod4I8State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitplane4I8(BitPlane4I8State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
+        return run(s.kernel, s, t);
+    }
+
+    /** One GEMV through the common interface (each JMH fork runs one kernel: the call stays monomorphic). */
+    private static float[] run(Gemv kernel, Base s, Traffic t) {
+        kernel.multiply(s.x, s.y, s.pool);
+        t.weightBytes += kernel.weightBytes();
         return s.y;
     }
 

@@ -39,7 +39,7 @@ import jdk.incubator.vector.VectorSpecies;
  * every 16 chunks (16·1905 = 30480 ≤ 32767); |S_g| ≤ gp·16·127 &lt; 2^31.
  * Allocation-free per call; not thread-safe (row blocks split over a {@link RowPool}).
  */
-public final class Int8BitPlaneGemv implements RowPool.RowTask {
+public final class Int8BitPlaneGemv implements Gemv, RowPool.RowTask {
     private static final VectorSpecies<Short> S = VectorShapes.S;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final VectorSpecies<Float> F = VectorShapes.F;

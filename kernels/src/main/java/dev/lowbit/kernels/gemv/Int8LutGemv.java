@@ -64,7 +64,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Allocation-free per call; not thread-safe (rows split over a {@link RowPool} inside a call,
  * in blocks of R rows; each row's value does not depend on the split).
  */
-public final class Int8LutGemv implements RowPool.RowTask {
+public final class Int8LutGemv implements Gemv, RowPool.RowTask {
     private static final VectorSpecies<Short> S = VectorShapes.S;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final VectorSpecies<Float> F = VectorShapes.F;
