@@ -1,10 +1,15 @@
 package dev.lowbit.cli;
 
+import dev.lowbit.kernels.gemv.Int8LutGemv;
+import dev.lowbit.kernels.gemv.LowBitGemv;
 import dev.lowbit.packing.ErrorStats;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.bitmod.BitModType;
 import dev.lowbit.packing.bitmod.SyntheticWeights;
 import dev.lowbit.packing.bitmod.WeightScheme;
+import dev.lowbit.packing.format.GroupAxis;
+import dev.lowbit.packing.format.PackedFormat;
+import dev.lowbit.packing.format.QuantizedTensor;
 import dev.lowbit.packing.io.Npy;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -18,8 +23,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lowbit weights-eval}: BitMoD against its baselines on one weight matrix [out, in]:
- * honest bits per weight, MSE, relative error and max error per scheme, and which datatypes
- * BitMoD chose.
+ * honest bits per weight, MSE, relative error and max error per scheme, which datatypes
+ * BitMoD chose, and the end-to-end relative error of y = W·x on the GEMV kernels with float and
+ * with int8 activations (a second table; in CSV mode on stderr as {@code #} lines).
  */
 @Command(name = "weights-eval", header = "Compare BitMoD with INT, FP and ANT on a weight matrix",
         description = "Quantize a weight matrix [out, in] with bitmod, int_sym, int_asym, fp and ant (groups along 'in') and compare errors.")
@@ -138,6 +144,62 @@ final class WeightsEvalCommand implements Callable<Integer> {
             h.printf(Locale.ROOT, " %s %.1f%% (%d)", bitmodTypes[k].paperName(), 100.0 * bitmodHist[k] / Math.max(1, groups), bitmodHist[k]);
         }
         h.println();
+        gemvError(w, rows, cols, csv ? System.err : out, csv ? "# " : "");
         return 0;
+    }
+
+    /**
+     * End-to-end error of y = W·x on the kernels, x ~ N(0, 1) (seeded): relative L2 error of the
+     * float-activation path ({@link LowBitGemv}) and of the int8-activation path
+     * ({@link Int8LutGemv}) against the exact product with the original weights, and of the
+     * int8 path against the float path (what quantizing x alone costs).
+     */
+    private void gemvError(float[] w, int rows, int cols, PrintStream h, String prefix) {
+        float[] x = new float[cols];
+        java.util.Random r = new java.util.Random(seed + 1);
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        double[] exact = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            for (int c = 0; c < cols; c++) {
+                s += (double) w[i * cols + c] * x[c];
+            }
+            exact[i] = s;
+        }
+        h.printf("%n%sgemv y = W·x, x ~ N(0,1) (seed %d), groups of %d: relative L2 error vs the exact FP32 product%n", prefix, seed + 1, groupSize);
+        h.printf("%s%-10s %12s %12s %14s%n", prefix, "format", "float_path", "int8_path", "int8_vs_float");
+        PackedFormat[] formats = {bits == 3 ? PackedFormat.BITMOD3 : PackedFormat.BITMOD4, PackedFormat.TERNARY2, PackedFormat.TERNARY_B3, PackedFormat.INT2};
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor t = Tensor.of(arena, w, rows, cols);
+            for (PackedFormat f : formats) {
+                QuantizedTensor q = QuantizedTensor.quantize(t, f, GroupAxis.TOKEN, groupSize, arena);
+                float[] yf = new float[rows];
+                float[] yi = new float[rows];
+                new LowBitGemv(q).multiply(x, yf);
+                new Int8LutGemv(q).multiply(x, yi);
+                h.printf(Locale.ROOT, "%s%-10s %12.6f %12.6f %14.6f%n", prefix, f.name().toLowerCase(Locale.ROOT),
+                        relL2(yf, exact), relL2(yi, exact), relL2(yi, toDouble(yf)));
+            }
+        }
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    private static double relL2(float[] y, double[] ref) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < y.length; i++) {
+            num += (y[i] - ref[i]) * (y[i] - ref[i]);
+            den += ref[i] * ref[i];
+        }
+        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
     }
 }

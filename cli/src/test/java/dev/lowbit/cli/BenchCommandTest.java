@@ -15,7 +15,8 @@ class BenchCommandTest {
         assertTrue(r.out().contains("vidkv tokens=16384 threads=2 heads=28x4x128"), r.out());
         assertTrue(r.out().contains("read_bw tokens=1024 threads=1"), r.out());
         assertTrue(r.out().contains("gemv_bitmod4 tokens=11008x4096 threads=1"), r.out());
-        assertEquals(13 + 6, r.out().strip().split("\n").length, r.out());
+        assertTrue(r.out().contains("gemv_ternary2_i8 tokens=11008x4096 threads=1"), r.out());
+        assertEquals(13 + 6 + 6, r.out().strip().split("\n").length, r.out()); // + the six int8-activation GEMV rows
     }
 
     @Test

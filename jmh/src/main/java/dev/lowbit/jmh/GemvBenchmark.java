@@ -2,7 +2,10 @@ package dev.lowbit.jmh;
 
 import dev.lowbit.kernels.gemv.BitPlaneGemv;
 import dev.lowbit.kernels.gemv.Fp32Gemv;
+import dev.lowbit.kernels.gemv.Gemv;
 import dev.lowbit.kernels.gemv.GemvReference;
+import dev.lowbit.kernels.gemv.Int8BitPlaneGemv;
+import dev.lowbit.kernels.gemv.Int8LutGemv;
 import dev.lowbit.kernels.gemv.LowBitGemv;
 import dev.lowbit.kernels.gemv.RowPool;
 import dev.lowbit.packing.Tensor;
@@ -31,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * GEMV y = W·x on LLM shapes: FP32 SIMD baseline, table-lookup kernels on BITMOD4, BITMOD3,
  * TERNARY2, INT2 (groups of 128 along the input dimension), the bit-plane kernel on BITMOD4, and
- * the scalar reference, at 1 and 2 threads. Weights come from {@link SyntheticWeights}.
+ * the scalar reference, at 1 and 2 threads; and the int8-activation kernels ({@code *I8}: table lookup on
+ * every low-bit format, bit-plane on BITMOD4). Weights come from {@link SyntheticWeights}.
  *
  * <p>Besides ops/s (one op = one GEMV), the auxiliary counter {@code weightBytes} reports the
  * packed weight bytes read per second (bytes/s: divide by 1e9 for GB/s). Ratio to FP32 =
@@ -156,43 +160,126 @@ public class GemvBenchmark {
 
     @Benchmark
     public float[] bitplane4(BitPlane4State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] fp32(Fp32State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitmod4(Bitmod4State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] bitmod3(Bitmod3State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] ternary2(Ternary2State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
-        return s.y;
+        return run(s.kernel, s, t);
     }
 
     @Benchmark
     public float[] int2(Int2State s, Traffic t) {
-        s.kernel.multiply(s.x, s.y, s.pool);
-        t.weightBytes += s.kernel.weightBytes();
+        return run(s.kernel, s, t);
+    }
+
+    /** Int8-activation table-lookup kernel (repacked weights, built in setup). */
+    public abstract static class I8State extends Base {
+        Int8LutGemv kernel;
+
+        abstract PackedFormat format();
+
+        @Setup(Level.Trial)
+        public void setup() {
+            init();
+            kernel = new Int8LutGemv(quantized(format()));
+        }
+    }
+
+    public static class Ternary2I8State extends I8State {
+        @Override
+        PackedFormat format() {
+            return PackedFormat.TERNARY2;
+        }
+    }
+
+    public static class TernaryB3I8State extends I8State {
+        @Override
+        PackedFormat format() {
+            return PackedFormat.TERNARY_B3;
+        }
+    }
+
+    public static class Int2I8State extends I8State {
+        @Override
+        PackedFormat format() {
+            return PackedFormat.INT2;
+        }
+    }
+
+    public static class Bitmod3I8State extends I8State {
+        @Override
+        PackedFormat format() {
+            return PackedFormat.BITMOD3;
+        }
+    }
+
+    public static class Bitmod4I8State extends I8State {
+        @Override
+        PackedFormat format() {
+            return PackedFormat.BITMOD4;
+        }
+    }
+
+    public static class BitPlane4I8State extends Base {
+        Int8BitPlaneGemv kernel;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            init();
+            kernel = new Int8BitPlaneGemv(quantized(PackedFormat.BITMOD4));
+        }
+    }
+
+    @Benchmark
+    public float[] ternary2I8(Ternary2I8State s, Traffic t) {
+        return run(s.kernel, s, t);
+    }
+
+    @Benchmark
+    public float[] ternaryB3I8(TernaryB3I8State s, Traffic t) {
+        return run(s.kernel, s, t);
+    }
+
+    @Benchmark
+    public float[] int2I8(Int2I8State s, Traffic t) {
+        return run(s.kernel, s, t);
+    }
+
+    @Benchmark
+    public float[] bitmod3I8(Bitmod3I8State s, Traffic t) {
+        return run(s.kernel, s, t);
+    }
+
+    @Benchmark
+    public float[] bitmod4I8(Bitmod4I8State s, Traffic t) {
+        return run(s.kernel, s, t);
+    }
+
+    @Benchmark
+    public float[] bitplane4I8(BitPlane4I8State s, Traffic t) {
+        return run(s.kernel, s, t);
+    }
+
+    /** One GEMV through the common interface (each JMH fork runs one kernel: the call stays monomorphic). */
+    private static float[] run(Gemv kernel, Base s, Traffic t) {
+        kernel.multiply(s.x, s.y, s.pool);
+        t.weightBytes += kernel.weightBytes();
         return s.y;
     }
 

@@ -32,9 +32,11 @@ class BenchSuiteTest {
         List<BenchCase> all = BenchRegistry.cases(false);
         Set<String> names = all.stream().map(BenchCase::benchmark).collect(Collectors.toSet());
         assertEquals(Set.of("read_bw", "scalar", "fp32", "fp16", "kivi2", "vidkv", "gemv_fp32", "gemv_bitmod4", "gemv_bitmod3",
-                "gemv_ternary2", "gemv_int2", "gemv_bitplane4"), names);
+                "gemv_ternary2", "gemv_int2", "gemv_bitplane4", "gemv_ternary2_i8", "gemv_ternary_b3_i8", "gemv_int2_i8",
+                "gemv_bitmod3_i8", "gemv_bitmod4_i8", "gemv_bitplane4_i8"), names);
         for (String shape : List.of("4096x4096", "11008x4096", "4096x14336")) {
-            for (String k : List.of("gemv_fp32", "gemv_bitmod4", "gemv_bitmod3", "gemv_ternary2", "gemv_int2", "gemv_bitplane4")) {
+            for (String k : List.of("gemv_fp32", "gemv_bitmod4", "gemv_bitmod3", "gemv_ternary2", "gemv_int2", "gemv_bitplane4",
+                    "gemv_ternary2_i8", "gemv_ternary_b3_i8", "gemv_int2_i8", "gemv_bitmod3_i8", "gemv_bitmod4_i8", "gemv_bitplane4_i8")) {
                 for (int threads : new int[] {1, 2}) {
                     assertTrue(all.stream().anyMatch(c -> c.benchmark().equals(k) && c.tokens().equals(shape) && c.threads() == threads),
                             k + " " + shape + " " + threads);

@@ -45,7 +45,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Σ_i scale_i·(2^NP − 1)·|x_i| rather than by Σ|w_i·x_i|; the properties hold it to that.
  * Allocation-free per call; not thread-safe (rows split over a {@link RowPool} inside a call).
  */
-public final class BitPlaneGemv implements RowPool.RowTask {
+public final class BitPlaneGemv implements Gemv, RowPool.RowTask {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final int L = F.length();

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The FP32 SIMD GEMV baseline: y = W·x for a contiguous row-major F32 weight, four vector
  * accumulators per row, FMA. What the low-bit kernels are compared against.
  */
-public final class Fp32Gemv implements RowPool.RowTask {
+public final class Fp32Gemv implements Gemv, RowPool.RowTask {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final int L = F.length();
 

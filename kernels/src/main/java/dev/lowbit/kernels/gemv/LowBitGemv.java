@@ -48,7 +48,7 @@ import jdk.incubator.vector.VectorSpecies;
  * global or automatic arena, not a confined one). Formats or group sizes without a SIMD
  * path ({@link #hasSimdPath}) use the scalar reference.
  */
-public final class LowBitGemv implements RowPool.RowTask {
+public final class LowBitGemv implements Gemv, RowPool.RowTask {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
     private static final int L = F.length();

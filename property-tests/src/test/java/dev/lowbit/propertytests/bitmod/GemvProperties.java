@@ -2,6 +2,9 @@ package dev.lowbit.propertytests.bitmod;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.lowbit.kernels.gemv.Fp32Gemv;
 import dev.lowbit.kernels.gemv.GemvReference;
@@ -13,9 +16,6 @@ import dev.lowbit.packing.format.PackedFormat;
 import dev.lowbit.packing.format.QuantizedTensor;
 import java.lang.foreign.Arena;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,23 +62,36 @@ class GemvProperties {
         }
     }
 
-    @Property(tries = 60)
-    void bitmodSimdMatchesReference(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 700) int cols,
-                                    @ForAll boolean four, @ForAll boolean g256, @ForAll long seed) {
-        assertTrue(LowBitGemv.hasSimdPath(four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3, 128));
-        check(four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3, g256 ? 256 : 128, rows, cols, seed);
+    @Test
+    void bitmodSimdMatchesReference() {
+        // four and g256 as the two bits of one generator (QuickTheories takes at most four)
+        qt().withExamples(60).forAll(integers().between(1, 9), integers().between(1, 700), integers().between(0, 3), longs().all())
+                .checkAssert((rows, cols, bits, seed) -> {
+                    boolean four = (bits & 1) != 0;
+                    boolean g256 = (bits & 2) != 0;
+                    assertTrue(LowBitGemv.hasSimdPath(four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3, 128));
+                    check(four ? PackedFormat.BITMOD4 : PackedFormat.BITMOD3, g256 ? 256 : 128, rows, cols, seed);
+                });
     }
 
-    @Property(tries = 60)
-    void ternaryAndInt2SimdMatchReference(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 700) int cols,
-                                          @ForAll @IntRange(min = 0, max = 2) int fi, @ForAll @IntRange(min = 0, max = 3) int gi, @ForAll long seed) {
-        int g = new int[] {64, 128, 32, 37}[gi]; // 32 and 37 have no 2-bit SIMD path on 512-bit: the fallback is checked too
-        check(new PackedFormat[] {PackedFormat.TERNARY2, PackedFormat.INT2, PackedFormat.TERNARY_B3}[fi], g, rows, cols, seed);
+    @Test
+    void ternaryAndInt2SimdMatchReference() {
+        // format (0..2) and group (0..3) as one generator fg = fi + 3·gi
+        qt().withExamples(60).forAll(integers().between(1, 9), integers().between(1, 700), integers().between(0, 11), longs().all())
+                .checkAssert((rows, cols, fg, seed) -> {
+                    int fi = fg % 3;
+                    int g = new int[] {64, 128, 32, 37}[fg / 3]; // 32 and 37 have no 2-bit SIMD path on 512-bit: the fallback is checked too
+                    check(new PackedFormat[] {PackedFormat.TERNARY2, PackedFormat.INT2, PackedFormat.TERNARY_B3}[fi], g, rows, cols, seed);
+                });
     }
 
-    @Property(tries = 40)
-    void fp32SimdMatchesReference(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 300) int cols,
-                                  @ForAll long seed) {
+    @Test
+    void fp32SimdMatchesReference() {
+        qt().withExamples(40).forAll(integers().between(1, 9), integers().between(1, 300), longs().all())
+                .checkAssert(GemvProperties::fp32Case);
+    }
+
+    private static void fp32Case(int rows, int cols, long seed) {
         Random r = new Random(seed);
         float[] w = activations(r, rows * cols);
         float[] x = activations(r, cols);
@@ -102,10 +115,14 @@ class GemvProperties {
     }
 
     /** Sections wrapped at odd byte offsets, weights scaled over many binades (subnormal scales to near FP16 max). */
-    @Property(tries = 60)
-    void unalignedSectionsAndExtremeScales(@ForAll @IntRange(min = 0, max = 4) int fi, @ForAll @IntRange(min = 1, max = 63) int shift,
-                                           @ForAll @IntRange(min = -24, max = 12) int binade, @ForAll @IntRange(min = 1, max = 300) int cols,
-                                           @ForAll long seed) {
+    @Test
+    void unalignedSectionsAndExtremeScales() {
+        // format (0..4) and shift (1..63) as one generator fs = fi + 5·(shift − 1)
+        qt().withExamples(60).forAll(integers().between(0, 5 * 63 - 1), integers().between(-24, 12), integers().between(1, 300), longs().all())
+                .checkAssert((fs, binade, cols, seed) -> unalignedCase(fs % 5, fs / 5 + 1, binade, cols, seed));
+    }
+
+    private static void unalignedCase(int fi, int shift, int binade, int cols, long seed) {
         PackedFormat f = new PackedFormat[] {PackedFormat.BITMOD3, PackedFormat.BITMOD4, PackedFormat.TERNARY2, PackedFormat.INT2, PackedFormat.TERNARY_B3}[fi];
         int rows = 3;
         Random r = new Random(seed);
