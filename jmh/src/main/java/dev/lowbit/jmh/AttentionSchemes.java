@@ -67,15 +67,24 @@ public final class AttentionSchemes {
             case "fp32" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool);
             case "fp16" -> new DenseAttention(dense(s, tokens, DType.F16, arena, seed), pool);
             case "kivi2", "vidkv" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
+            // the float-tile path (the simple path and fallback), for A/B against the fused default
+            case "kivi2-tile", "vidkv-tile" -> new QuantizedAttention(quantized(base(scheme), s, tokens, arena, seed), s.queryHeads(),
+                    pool, false, false);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme
                     + "'; expected one of scalar, fp32, fp16, kivi2, vidkv");
         };
     }
 
+    /** The cache scheme of a benchmark name ({@code vidkv-tile} → {@code vidkv}). */
+    static String base(String scheme) {
+        int dash = scheme.indexOf('-');
+        return dash < 0 ? scheme : scheme.substring(0, dash);
+    }
+
     /** Whether {@code scheme} can be built in this build. */
     public static boolean available(String scheme) {
         return switch (scheme) {
-            case "scalar", "fp32", "fp16", "kivi2", "vidkv" -> true;
+            case "scalar", "fp32", "fp16", "kivi2", "vidkv", "kivi2-tile", "vidkv-tile" -> true;
             default -> false;
         };
     }
@@ -86,7 +95,7 @@ public final class AttentionSchemes {
         return switch (scheme) {
             case "scalar", "fp32" -> elems * 4;
             case "fp16" -> elems * 2;
-            case "kivi2", "vidkv" -> quantizedBytes(KvScheme.parse(scheme), s, tokens);
+            case "kivi2", "vidkv", "kivi2-tile", "vidkv-tile" -> quantizedBytes(KvScheme.parse(base(scheme)), s, tokens);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme + "'");
         };
     }

@@ -76,7 +76,7 @@ final class IntegerKeyScorer {
         for (int r = 0; r < kb.rowsPadded; r += fl) {
             cc = FloatVector.fromArray(F, qx, xOff + n + r).fma(FloatVector.fromArray(F, kb.rowConst, r), cc);
         }
-        c = cc.reduceLanes(VectorOperators.ADD);
+        c = LaneSum.sum(cc);
         java.util.Arrays.fill(planes, 0L);
         if (!(max > 0f) || max == Float.POSITIVE_INFINITY) {
             alpha = max == 0f ? 0f : Float.NaN; // non-finite query or scales: NaN scores, as on the float path

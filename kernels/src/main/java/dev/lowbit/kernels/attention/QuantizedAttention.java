@@ -46,17 +46,34 @@ public final class QuantizedAttention extends SplitAttention {
     private final IntegerKeyScorer[][] keyScorers;
     /** Per KV head: the expanded query of its query heads ({@link KeyBitPlanes#expandQuery}), integer path only. */
     private final float[][] qx;
+    private final boolean fused;
+    /** Query heads per KV head rounded up to whole fused passes. */
+    private final int paddedHeads;
+    private final FusedBlock[] blocks;
+    /** Per KV head: the fused layouts (null: tile path for that head). */
+    private final FusedBlock.KeyLayout[] keyLayouts;
+    private final FusedBlock.ValueLayout2[] valueLayouts;
+    /** Prepared query per KV head, padded head, row: {@code qpad[(h·paddedHeads + j)·headDim + r]}; pad rows zero. */
+    private final float[] qpad;
 
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
-        this(cache, queryHeads, pool, false);
+        this(cache, queryHeads, pool, false, true);
+    }
+
+    /** See {@link #QuantizedAttention(QuantizedKvCache, int, KernelPool, boolean, boolean)}; register-fused blocks on. */
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys) {
+        this(cache, queryHeads, pool, integerKeys, true);
     }
 
     /**
      * @param integerKeys score keys with int8 query weights and AND + popcount on bit planes
      *     ({@link IntegerKeyScorer}, error bound there) for heads whose keys are INT1 / INT2 rows
      *     at G = 32 (VidKV, KIVI-2, int1, int2); other heads keep the float path
+     * @param fused decode G = 32 blocks in registers straight into the scores and outputs of all
+     *     query heads of a KV head ({@link FusedBlock}); false: the float-tile path for every block
+     *     (the simple path, kept for A/B and as the fallback for other group sizes)
      */
-    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys) {
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys, boolean fused) {
         super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
                 4096, pool, cache.groupSize() * Math.max(1, CHUNK / cache.groupSize()));
         this.cache = cache;
@@ -68,7 +85,16 @@ public final class QuantizedAttention extends SplitAttention {
         int w = pool.threads();
         this.kt = new float[w][headDim * stride];
         this.vt = new float[w][g * headDim];
-        this.scores = new float[w][groupSize * stride];
+        this.fused = fused && !integerKeys;
+        this.paddedHeads = FusedBlock.paddedHeads(groupSize);
+        this.scores = new float[w][Math.max(groupSize, paddedHeads) * stride];
+        this.blocks = new FusedBlock[w];
+        for (int i = 0; i < w; i++) {
+            blocks[i] = new FusedBlock(headDim, headDim);
+        }
+        this.keyLayouts = new FusedBlock.KeyLayout[shape.kvHeads()];
+        this.valueLayouts = new FusedBlock.ValueLayout2[shape.kvHeads()];
+        this.qpad = new float[shape.kvHeads() * paddedHeads * headDim];
         this.vscratch = new KvTileDecoder.ValueScratch[w];
         for (int i = 0; i < w; i++) {
             vscratch[i] = new KvTileDecoder.ValueScratch(g, headDim);
@@ -108,9 +134,11 @@ public final class QuantizedAttention extends SplitAttention {
                     keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
                 }
                 qx[h] = ok ? new float[groupSize * keyBits[0][h].expandedLength()] : null;
+                keyLayouts[h] = fused ? FusedBlock.KeyLayout.of(keyPlans[h]) : null;
             }
             if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
                 valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
+                valueLayouts[h] = fused ? FusedBlock.ValueLayout2.of(snap.valueCodec(h)) : null;
             }
             for (int j = 0; j < groupSize; j++) {
                 int qh = h * groupSize + j;
@@ -118,6 +146,7 @@ public final class QuantizedAttention extends SplitAttention {
                 if (qx[h] != null) {
                     keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
                 }
+                System.arraycopy(qp, qh * headDim, qpad, (h * paddedHeads + j) * headDim, headDim);
             }
         }
     }
@@ -136,6 +165,15 @@ public final class QuantizedAttention extends SplitAttention {
             int n;
             float[] values;
             int vOff;
+            if (b < q && keyLayouts[kvHead] != null && valueLayouts[kvHead] != null) {
+                FusedBlock fb = blocks[worker];
+                fb.keyScores(keyLayouts[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b),
+                        s.keyMetaOffset(kvHead, b), qpad, kvHead * paddedHeads * d, groupSize, sc, stride);
+                SoftmaxTile.update(sc, stride, g, groupSize, partM, partL, partAcc, slot, d);
+                fb.values(valueLayouts[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b), s.valueMeta(kvHead, b),
+                        s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), d, sc, groupSize, stride, partAcc, slot * d);
+                continue;
+            }
             if (b < q) {
                 n = g;
                 KeyBitPlanes kb = keyBits[worker][kvHead];

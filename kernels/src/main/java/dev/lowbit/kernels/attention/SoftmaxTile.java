@@ -76,7 +76,7 @@ final class SoftmaxTile {
                 p.intoArray(s, base + j, m);
                 sum = sum.add(p, m);
             }
-            float tileSum = sum.reduceLanes(VectorOperators.ADD);
+            float tileSum = LaneSum.sum(sum);
             if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
                 float corr = (float) Math.exp(mOld - mNew);
                 partL[slot + h] *= corr;
