@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The FP32 baseline's block kernels, shaped as {@link FusedBlock}'s: every loaded key vector
  * (L tokens of one channel) and value vector (L channels of one token) streams from the cache
- * segment into the FMAs of up to 8 query heads at once (passes of 8, or 4 when at most 4 remain,
+ * segment into the FMAs of up to 8 query heads at once (passes of 8, 7 or 4 heads as {@link FusedBlock#pass},
  * over zero-padded query rows), so a GQA group of 7 reads its block once at full rate. One FMA
  * chain per head and lane, in row / token order.
  */
@@ -25,9 +25,12 @@ final class DenseBlock {
     /** All heads' scores for one key block: {@code sc[h·stride + t]}, h below the padded head count. */
     static void scores(MemorySegment kt, long off, int d, float[] q, int qOff, int heads, float[] sc, int stride) {
         for (int h = 0; h < heads; h += 8) {
-            boolean four = heads - h <= 4;
+            int pass = FusedBlock.pass(heads - h);
+            boolean four = pass == 4;
             for (int j = 0; j < BLOCK; j += 2 * L) {
-                if (four) {
+                if (pass == 7) {
+                    scoresX7(kt, off, d, j, q, qOff + h * d, sc, h * stride + j, stride);
+                } else if (four) {
                     scoresX4(kt, off, d, j, q, qOff + h * d, sc, h * stride + j, stride);
                 } else {
                     scoresX8(kt, off, d, j, q, qOff + h * d, sc, h * stride + j, stride);
@@ -42,6 +45,8 @@ final class DenseBlock {
             int nh = Math.min(8, heads - h);
             if (nh <= 4) {
                 valuesX4(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d);
+            } else if (nh == 7) {
+                valuesX7(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d);
             } else {
                 valuesX8(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d);
             }
@@ -122,6 +127,107 @@ final class DenseBlock {
             if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
             if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
             if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
+        }
+    }
+
+    /** 7 heads' scores for tokens {@code [j, j+2L)} of a channel-major F32 key block at byte {@code off} (both vectors of a row per load pass). */
+    static void scoresX7(MemorySegment kt, long off, int d, int j, float[] q, int qOff, float[] sc, int sOff, int stride) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a0b = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a1b = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a2b = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector a3b = FloatVector.zero(F);
+        FloatVector a4 = FloatVector.zero(F);
+        FloatVector a4b = FloatVector.zero(F);
+        FloatVector a5 = FloatVector.zero(F);
+        FloatVector a5b = FloatVector.zero(F);
+        FloatVector a6 = FloatVector.zero(F);
+        FloatVector a6b = FloatVector.zero(F);
+        for (int r = 0; r < d; r++) {
+            FloatVector k = FloatVector.fromMemorySegment(F, kt, off + 4L * (r * BLOCK + j), LE);
+            FloatVector kb = FloatVector.fromMemorySegment(F, kt, off + 4L * (r * BLOCK + j + L), LE);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * d + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * d + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * d + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * d + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * d + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * d + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * d + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+    }
+
+    /** 7 heads: {@code acc[aOff + h·d + c] += Σ_t p[pOff + h·stride + t] · x_t[c]} over n token-major F32 rows at byte {@code off}. */
+    static void valuesX7(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            if (c + L <= d) {
+                for (int t = 0; t < n; t++) {
+                    FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * (t * d + c), LE);
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            } else {
+                VectorMask<Float> m = F.indexInRange(c, d);
+                for (int t = 0; t < n; t++) {
+                    FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * (t * d + c), LE, m);
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            add(acc, aOff + 0 * d, c, d, a0);
+            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
+            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
+            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
+            if (nh > 4) add(acc, aOff + 4 * d, c, d, a4);
+            if (nh > 5) add(acc, aOff + 5 * d, c, d, a5);
+            if (nh > 6) add(acc, aOff + 6 * d, c, d, a6);
         }
     }
 

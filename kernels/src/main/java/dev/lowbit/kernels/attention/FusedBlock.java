@@ -212,11 +212,20 @@ final class FusedBlock {
             }
             boolean add = run > 0;
             for (int h = 0; h < heads; h += 8) {
-                boolean four = heads - h <= 4;
+                int pass = pass(heads - h);
+                boolean four = pass == 4;
                 int qo = qOff + h * rows;
                 int so = h * stride;
                 for (int j = 0; j < G; j += L) {
-                    if (kind == INT1) {
+                    if (pass == 7) {
+                        if (kind == INT1) {
+                            keysInt1x7(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        } else if (kind == INT2) {
+                            keysInt2x7(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        } else {
+                            keysTernx7(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        }
+                    } else if (kind == INT1) {
                         if (four) {
                             keysInt1x4(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else {
@@ -238,11 +247,20 @@ final class FusedBlock {
         }
     }
 
-    /** Heads rounded up to whole passes (8, or 4 for the last pass of at most 4). */
+    /**
+     * Heads of the pass that starts with {@code remaining} heads to go: 8; exactly 7 (the
+     * Qwen2 / LLaVA-OV GQA group, no padded head); or 4 when at most 4 remain. Padded heads
+     * (q rows zero) fill a pass of 8 or 4.
+     */
+    static int pass(int remaining) {
+        return remaining >= 8 ? 8 : remaining == 7 ? 7 : remaining <= 4 ? 4 : 8;
+    }
+
+    /** Heads rounded up to whole passes (see {@link #pass}). */
     static int paddedHeads(int heads) {
         int full = heads / 8 * 8;
         int rest = heads - full;
-        return full + (rest == 0 ? 0 : rest <= 4 ? 4 : 8);
+        return full + (rest == 0 ? 0 : pass(rest));
     }
 
     /**
@@ -264,6 +282,8 @@ final class FusedBlock {
                 int nh = Math.min(8, heads - h);
                 if (nh <= 4) {
                     valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                } else if (nh == 7) {
+                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d);
                 } else {
                     valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d);
                 }
@@ -307,7 +327,15 @@ final class FusedBlock {
             }
             boolean four = nh <= 4;
             int ao = aOff + h * d;
-            if (kind == TERNARY2) {
+            if (nh == 7) {
+                if (kind == TERNARY2) {
+                    valuesTernx7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                } else if (kind == INT2) {
+                    valuesInt2x7(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao);
+                } else {
+                    valuesInt1x7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                }
+            } else if (kind == TERNARY2) {
                 if (four) {
                     valuesTernx4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
                 } else {
@@ -539,6 +567,244 @@ final class FusedBlock {
             if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
             if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
             if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
+        }
+    }
+
+    /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    private static void keysInt1x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            int w = words[wOff + r] >>> j;
+            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector k = pos.neg().blend(pos, VectorMask.fromLong(F, w & LANE_BITS));
+            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
+            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
+            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
+            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
+            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
+            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
+            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a6.intoArray(sc, sOff + 6 * stride);
+    }
+
+    /** 7 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    private static void keysInt2x7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, ra[r]), FloatVector.broadcast(F, rb[r]));
+            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
+            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
+            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
+            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
+            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
+            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
+            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a6.intoArray(sc, sOff + 6 * stride);
+    }
+
+    /** 7 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    private static void keysTernx7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector trit = c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1));
+            FloatVector k = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
+            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
+            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
+            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
+            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
+            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
+            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a6.intoArray(sc, sOff + 6 * stride);
+    }
+
+    /** 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
+            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
+            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
+            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
+            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
+            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
+            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
+        }
+    }
+
+    /** 7 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
+            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
+            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
+            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
+            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
+            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
+            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
+        }
+    }
+
+    /** 7 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            {
+                IntVector x = IntVector.fromArray(I, words, c);
+                for (int t = 0; t < 32; t++) {
+                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
+                    x = x.lanewise(VectorOperators.LSHR, 1);
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
+            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
+            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
+            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
+            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
+            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
+            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
+        }
+    }
+
+    /** 7 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
+    private static void valuesTokenInt2x7(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+                                          int nh, float[] acc, int aOff) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        for (int c = 0; c < d; c += L) {
+            int j = c >>> 5;
+            int sh = 2 * (c & 31);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            for (int t = 0; t < G; t++) {
+                int k = t * ng + j;
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
+                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+            }
+            add(acc, aOff + 0 * d, c, d, a0);
+            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
+            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
+            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
+            if (nh > 4) add(acc, aOff + 4 * d, c, d, a4);
+            if (nh > 5) add(acc, aOff + 5 * d, c, d, a5);
+            if (nh > 6) add(acc, aOff + 6 * d, c, d, a6);
         }
     }
 

@@ -26,6 +26,13 @@ import java.util.Objects;
  */
 public final class QuantizedAttention extends SplitAttention {
     private static final int L = VectorShapes.F.length();
+    /**
+     * Tokens per work unit (rounded down to whole blocks): half of {@link SplitAttention#CHUNK}, so a
+     * 16k-token step of 4 KV heads is 128 units and a thread that is preempted (the other core
+     * busy) leaves at most one short unit for the other to wait on; the merge over 4 more
+     * partials per head costs ~0.1% of the step.
+     */
+    static final int UNIT_TOKENS = 512;
 
     private final QuantizedKvCache cache;
     private final int g;
@@ -75,7 +82,7 @@ public final class QuantizedAttention extends SplitAttention {
      */
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys, boolean fused) {
         super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
-                4096, pool, cache.groupSize() * Math.max(1, CHUNK / cache.groupSize()));
+                4096, pool, cache.groupSize() * Math.max(1, UNIT_TOKENS / cache.groupSize()));
         this.cache = cache;
         this.g = cache.groupSize();
         this.stride = KvTileDecoder.roundUp(g, 2 * L);

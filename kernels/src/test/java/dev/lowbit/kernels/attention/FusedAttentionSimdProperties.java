@@ -152,6 +152,8 @@ class FusedAttentionSimdProperties {
             float[] got2 = new float[want.length];
             new QuantizedAttention(b.cache(), b.queryHeads(), one).attend(b.q(), got1);
             new QuantizedAttention(b.cache(), b.queryHeads(), two).attend(b.q(), got2);
+            float[] tile = new float[want.length]; // the float-tile path (fallback), same bound
+            new QuantizedAttention(b.cache(), b.queryHeads(), one, false, false).attend(b.q(), tile);
             KvCacheSnapshot s = b.cache().snapshot();
             float[] deq = new float[want.length];
             ReferenceAttention.decodeDequantized(s, b.q(), b.queryHeads(), deq);
@@ -164,6 +166,8 @@ class FusedAttentionSimdProperties {
                     double e2 = Math.abs(got2[e] - want[e]);
                     assertTrue(e1 <= bound && e2 <= bound, SCHEMES[schemeIx] + " head " + qh + " elem " + i + " on "
                             + VectorShapes.describe() + ": errors " + e1 + ", " + e2 + " > bound " + bound);
+                    double et = Math.abs(tile[e] - want[e]);
+                    assertTrue(et <= bound, SCHEMES[schemeIx] + " tile path head " + qh + " elem " + i + ": error " + et + " > bound " + bound);
                     double e3 = Math.abs(got1[e] - deq[e]);
                     assertTrue(e3 <= deqBound, SCHEMES[schemeIx] + " head " + qh + " elem " + i
                             + ": vs float attention over the dequantized cache, error " + e3 + " > bound " + deqBound);

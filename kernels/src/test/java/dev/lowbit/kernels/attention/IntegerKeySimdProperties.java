@@ -171,8 +171,9 @@ class IntegerKeySimdProperties {
             }
             if (schemeIx == TERNARY || g != 32) {
                 float[] flt = new float[want.length];
-                new QuantizedAttention(b.cache(), b.queryHeads(), one, false).attend(b.q(), flt);
-                assertArrayEquals(flt, got1, "fallback heads must equal the float path");
+                // heads the integer path cannot take run the float-tile path, the same code as integerKeys = false, fused = false
+                new QuantizedAttention(b.cache(), b.queryHeads(), one, false, false).attend(b.q(), flt);
+                assertArrayEquals(flt, got1, "fallback heads must equal the float-tile path");
             }
         }
     }
