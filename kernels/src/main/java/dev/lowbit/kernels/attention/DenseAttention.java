@@ -73,9 +73,9 @@ public final class DenseAttention extends SplitAttention {
         int w = pool.threads();
         this.paddedHeads = FusedBlock.paddedHeads(groupSize);
         this.qpad = new float[shape.kvHeads() * paddedHeads * headDim];
-        this.scores = new float[w][Math.max(groupSize, paddedHeads) * TILE];
-        this.kTile = new float[w][TILE * headDim];
-        this.vTile = new float[w][TILE * headDim];
+        this.scores = new float[w][Math.max(groupSize, paddedHeads) * TILE + FusedBlock.PAD]; // slack: no line shared with the next worker's
+        this.kTile = new float[w][TILE * headDim + FusedBlock.PAD];
+        this.vTile = new float[w][TILE * headDim + FusedBlock.PAD];
         this.kSeg = new MemorySegment[w];
         this.vSeg = new MemorySegment[w];
         for (int i = 0; i < w; i++) {

@@ -153,26 +153,31 @@ final class FusedBlock {
     private final long[] tcodes;
     private final float[] tstep;
     private final float[] tmin;
-    private final float[] sums = new float[8];
+    private final float[] sums = new float[8 + PAD];
     private final float[] row;
 
     /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
     FusedBlock(int keyRows, int d) {
         int ng = (d + G - 1) / G;
-        codes2 = new long[Math.max(keyRows, G * ng)];
-        words1 = new int[keyRows];
-        meta16 = new short[Math.max(2 * keyRows, Math.max(d, 2 * G * ng))];
-        ra = new float[keyRows];
-        rb = new float[keyRows];
+        // every scratch array ends 64 bytes or more before the next object, so two workers' scratch
+        // never shares a cache line that one of them writes
+        codes2 = new long[Math.max(keyRows, G * ng) + PAD];
+        words1 = new int[keyRows + PAD];
+        meta16 = new short[Math.max(2 * keyRows, Math.max(d, 2 * G * ng)) + 2 * PAD];
+        ra = new float[keyRows + PAD];
+        rb = new float[keyRows + PAD];
         dp = KvTileDecoder.roundUp(d, L);
-        vwords = new int[2 * dp];
-        vscale = new float[dp];
-        vmin = new float[dp];
-        tcodes = new long[G * ng];
-        tstep = new float[G * ng];
-        tmin = new float[G * ng];
-        row = new float[d];
+        vwords = new int[2 * dp + PAD];
+        vscale = new float[dp + PAD];
+        vmin = new float[dp + PAD];
+        tcodes = new long[G * ng + PAD];
+        tstep = new float[G * ng + PAD];
+        tmin = new float[G * ng + PAD];
+        row = new float[d + PAD];
     }
+
+    /** Slack elements after each scratch array (64 bytes of floats or ints). */
+    static final int PAD = 16;
 
     /**
      * Scores of {@code heads} query heads against one key block: {@code sc[h·stride + t]} for

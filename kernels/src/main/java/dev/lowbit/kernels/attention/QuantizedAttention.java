@@ -94,7 +94,7 @@ public final class QuantizedAttention extends SplitAttention {
         this.vt = new float[w][g * headDim];
         this.fused = fused && !integerKeys;
         this.paddedHeads = FusedBlock.paddedHeads(groupSize);
-        this.scores = new float[w][Math.max(groupSize, paddedHeads) * stride];
+        this.scores = new float[w][Math.max(groupSize, paddedHeads) * stride + FusedBlock.PAD]; // slack: no line shared with the next worker's
         this.blocks = new FusedBlock[w];
         for (int i = 0; i < w; i++) {
             blocks[i] = new FusedBlock(headDim, headDim);
