@@ -55,6 +55,8 @@ public final class DenseAttention extends SplitAttention {
     /** The tiles as heap segments, for {@link DenseBlock}. */
     private final MemorySegment[] kSeg;
     private final MemorySegment[] vSeg;
+    /** Per-worker accumulator hand-over scratch of {@link DenseBlock#values}. */
+    private final float[][] tmp;
 
     public DenseAttention(DenseKvCache cache, KernelPool pool) {
         this(cache, pool, false);
@@ -76,6 +78,7 @@ public final class DenseAttention extends SplitAttention {
         this.scores = new float[w][Math.max(groupSize, paddedHeads) * TILE + FusedBlock.PAD]; // slack: no line shared with the next worker's
         this.kTile = new float[w][TILE * headDim + FusedBlock.PAD];
         this.vTile = new float[w][TILE * headDim + FusedBlock.PAD];
+        this.tmp = new float[w][8 * F.length() + FusedBlock.PAD];
         this.kSeg = new MemorySegment[w];
         this.vSeg = new MemorySegment[w];
         for (int i = 0; i < w; i++) {
@@ -123,11 +126,11 @@ public final class DenseAttention extends SplitAttention {
                 }
                 DenseBlock.scores(kSeg[worker], 0, d, qpad, kvHead * paddedHeads * d, groupSize, s, TILE);
                 SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
-                DenseBlock.values(vSeg[worker], 0, n, d, s, groupSize, TILE, partAcc, slot * d);
+                DenseBlock.values(vSeg[worker], 0, n, d, s, groupSize, TILE, partAcc, slot * d, tmp[worker]);
             } else { // F32 streams from the cache straight into the FMAs of all heads: no copy
                 DenseBlock.scores(cache.keys(), e * 4, d, qpad, kvHead * paddedHeads * d, groupSize, s, TILE);
                 SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
-                DenseBlock.values(cache.values(), e * 4, n, d, s, groupSize, TILE, partAcc, slot * d);
+                DenseBlock.values(cache.values(), e * 4, n, d, s, groupSize, TILE, partAcc, slot * d, tmp[worker]);
             }
         }
     }

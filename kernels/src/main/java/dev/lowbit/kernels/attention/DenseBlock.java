@@ -39,28 +39,20 @@ final class DenseBlock {
         }
     }
 
-    /** All real heads' outputs += p · values over n rows. */
-    static void values(MemorySegment x, long off, int n, int d, float[] p, int heads, int stride, float[] acc, int aOff) {
+    /** All real heads' outputs += p · values over n rows ({@code tmp}: 8·L floats of scratch). */
+    static void values(MemorySegment x, long off, int n, int d, float[] p, int heads, int stride, float[] acc, int aOff, float[] tmp) {
         for (int h = 0; h < heads; h += 8) {
             int nh = Math.min(8, heads - h);
             if (nh <= 4) {
-                valuesX4(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                valuesX4(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
             } else if (nh == 7) {
-                valuesX7(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                valuesX7(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
             } else {
-                valuesX8(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                valuesX8(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
             }
         }
     }
 
-    private static void add(float[] acc, int off, int c, int d, FloatVector r) {
-        if (c + L <= d) {
-            FloatVector.fromArray(F, acc, off + c).add(r).intoArray(acc, off + c);
-        } else {
-            VectorMask<Float> m = F.indexInRange(c, d);
-            FloatVector.fromArray(F, acc, off + c, m).add(r).intoArray(acc, off + c, m);
-        }
-    }
 
     /** 4 heads' scores for tokens {@code [j, j+2L)} of a channel-major F32 key block at byte {@code off} (both vectors of a row per load pass). */
     static void scoresX4(MemorySegment kt, long off, int d, int j, float[] q, int qOff, float[] sc, int sOff, int stride) {
@@ -99,7 +91,7 @@ final class DenseBlock {
     }
 
     /** 4 heads: {@code acc[aOff + h·d + c] += Σ_t p[pOff + h·stride + t] · x_t[c]} over n token-major F32 rows at byte {@code off}. */
-    static void valuesX4(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff) {
+    static void valuesX4(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -123,10 +115,11 @@ final class DenseBlock {
                 a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
-            add(acc, aOff + 0 * d, c, d, a0);
-            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
-            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
-            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            FusedBlock.finish(tmp, nh, c, d, null, null, null, acc, aOff);
         }
     }
 
@@ -188,7 +181,7 @@ final class DenseBlock {
     }
 
     /** 7 heads: {@code acc[aOff + h·d + c] += Σ_t p[pOff + h·stride + t] · x_t[c]} over n token-major F32 rows at byte {@code off}. */
-    static void valuesX7(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff) {
+    static void valuesX7(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -221,13 +214,14 @@ final class DenseBlock {
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
-            add(acc, aOff + 0 * d, c, d, a0);
-            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
-            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
-            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
-            if (nh > 4) add(acc, aOff + 4 * d, c, d, a4);
-            if (nh > 5) add(acc, aOff + 5 * d, c, d, a5);
-            if (nh > 6) add(acc, aOff + 6 * d, c, d, a6);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            FusedBlock.finish(tmp, nh, c, d, null, null, null, acc, aOff);
         }
     }
 
@@ -296,7 +290,7 @@ final class DenseBlock {
     }
 
     /** 8 heads: {@code acc[aOff + h·d + c] += Σ_t p[pOff + h·stride + t] · x_t[c]} over n token-major F32 rows at byte {@code off}. */
-    static void valuesX8(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff) {
+    static void valuesX8(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -332,14 +326,15 @@ final class DenseBlock {
                 a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
-            add(acc, aOff + 0 * d, c, d, a0);
-            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
-            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
-            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
-            if (nh > 4) add(acc, aOff + 4 * d, c, d, a4);
-            if (nh > 5) add(acc, aOff + 5 * d, c, d, a5);
-            if (nh > 6) add(acc, aOff + 6 * d, c, d, a6);
-            if (nh > 7) add(acc, aOff + 7 * d, c, d, a7);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            FusedBlock.finish(tmp, nh, c, d, null, null, null, acc, aOff);
         }
     }
 }

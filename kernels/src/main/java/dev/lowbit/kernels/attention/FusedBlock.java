@@ -154,6 +154,8 @@ final class FusedBlock {
     private final float[] tstep;
     private final float[] tmin;
     private final float[] sums = new float[8 + PAD];
+    /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
+    private final float[] tmp = new float[8 * L + PAD];
     private final float[] row;
 
     /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
@@ -286,11 +288,11 @@ final class FusedBlock {
             for (int h = 0; h < heads; h += 8) {
                 int nh = Math.min(8, heads - h);
                 if (nh <= 4) {
-                    valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                    valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
                 } else if (nh == 7) {
-                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
                 } else {
-                    valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d);
+                    valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
                 }
             }
             return;
@@ -334,28 +336,28 @@ final class FusedBlock {
             int ao = aOff + h * d;
             if (nh == 7) {
                 if (kind == TERNARY2) {
-                    valuesTernx7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                    valuesTernx7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
                 } else if (kind == INT2) {
-                    valuesInt2x7(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao);
+                    valuesInt2x7(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt1x7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                    valuesInt1x7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == TERNARY2) {
                 if (four) {
-                    valuesTernx4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                    valuesTernx4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesTernx8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                    valuesTernx8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == INT2) {
                 if (four) {
-                    valuesInt2x4(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao);
+                    valuesInt2x4(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt2x8(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao);
+                    valuesInt2x8(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
                 }
             } else if (four) {
-                valuesInt1x4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                valuesInt1x4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
             } else {
-                valuesInt1x8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao);
+                valuesInt1x8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
             }
         }
         if (v.vidkv != null) { // salient tokens: ternary codes 0, their INT2 row on top
@@ -382,21 +384,29 @@ final class FusedBlock {
         return s;
     }
 
-    /** {@code acc[off + c ..] += a·scale (+ min·sum when min != null)}, masked past d. */
-    private static void out(float[] acc, int off, int c, int d, FloatVector a, float[] scale, float[] min, float sum) {
-        FloatVector r = a.mul(FloatVector.fromArray(F, scale, c));
-        if (min != null) {
-            r = FloatVector.fromArray(F, min, c).fma(FloatVector.broadcast(F, sum), r);
-        }
-        add(acc, off, c, d, r);
-    }
-
-    private static void add(float[] acc, int off, int c, int d, FloatVector r) {
-        if (c + L <= d) {
-            FloatVector.fromArray(F, acc, off + c).add(r).intoArray(acc, off + c);
-        } else {
-            VectorMask<Float> m = F.indexInRange(c, d);
-            FloatVector.fromArray(F, acc, off + c, m).add(r).intoArray(acc, off + c, m);
+    /**
+     * {@code acc[aOff + h·d + c ..] += tmp[h·L ..]·scale (+ min·sums[h])} for the nh real heads,
+     * masked past d (scale null: added as is). The kernels hand their accumulators over through
+     * {@code tmp} rather than as vector arguments: a vector passed to a call C2 does not inline is
+     * boxed, and the kernels are too large to inline everything into.
+     */
+    static void finish(float[] tmp, int nh, int c, int d, float[] scale, float[] min, float[] sums, float[] acc, int aOff) {
+        boolean full = c + L <= d;
+        VectorMask<Float> m = F.indexInRange(c, d);
+        for (int h = 0; h < nh; h++) {
+            FloatVector r = FloatVector.fromArray(F, tmp, h * L);
+            if (scale != null) {
+                r = r.mul(FloatVector.fromArray(F, scale, c));
+                if (min != null) {
+                    r = FloatVector.fromArray(F, min, c).fma(FloatVector.broadcast(F, sums[h]), r);
+                }
+            }
+            int o = aOff + h * d + c;
+            if (full) {
+                FloatVector.fromArray(F, acc, o).add(r).intoArray(acc, o);
+            } else {
+                FloatVector.fromArray(F, acc, o, m).add(r).intoArray(acc, o, m);
+            }
         }
     }
 
@@ -470,7 +480,7 @@ final class FusedBlock {
 
     /** 4 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesTernx4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -488,16 +498,17 @@ final class FusedBlock {
                 a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
         }
     }
 
     /** 4 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesInt2x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -515,16 +526,17 @@ final class FusedBlock {
                 a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
         }
     }
 
     /** 4 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesInt1x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -541,16 +553,17 @@ final class FusedBlock {
                 a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
         }
     }
 
     /** 4 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
     private static void valuesTokenInt2x4(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
-                                          int nh, float[] acc, int aOff) {
+                                          int nh, float[] acc, int aOff, float[] tmp) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
             int j = c >>> 5;
@@ -568,10 +581,11 @@ final class FusedBlock {
                 a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
                 a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
             }
-            add(acc, aOff + 0 * d, c, d, a0);
-            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
-            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
-            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, null, null, null, acc, aOff);
         }
     }
 
@@ -672,7 +686,7 @@ final class FusedBlock {
 
     /** 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -696,19 +710,20 @@ final class FusedBlock {
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
-            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
-            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
-            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
         }
     }
 
     /** 7 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -732,19 +747,20 @@ final class FusedBlock {
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
-            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
-            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
-            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
         }
     }
 
     /** 7 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -767,19 +783,20 @@ final class FusedBlock {
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
-            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
-            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
-            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
         }
     }
 
     /** 7 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
     private static void valuesTokenInt2x7(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
-                                          int nh, float[] acc, int aOff) {
+                                          int nh, float[] acc, int aOff, float[] tmp) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
             int j = c >>> 5;
@@ -803,13 +820,14 @@ final class FusedBlock {
                 a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
             }
-            add(acc, aOff + 0 * d, c, d, a0);
-            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
-            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
-            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
-            if (nh > 4) add(acc, aOff + 4 * d, c, d, a4);
-            if (nh > 5) add(acc, aOff + 5 * d, c, d, a5);
-            if (nh > 6) add(acc, aOff + 6 * d, c, d, a6);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, null, null, null, acc, aOff);
         }
     }
 
@@ -919,7 +937,7 @@ final class FusedBlock {
 
     /** 8 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesTernx8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -945,20 +963,21 @@ final class FusedBlock {
                 a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
-            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
-            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
-            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
-            if (nh > 7) out(acc, aOff + 7 * d, c, d, a7, sc, mn, sums[7]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
         }
     }
 
     /** 8 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesInt2x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -984,20 +1003,21 @@ final class FusedBlock {
                 a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
-            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
-            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
-            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
-            if (nh > 7) out(acc, aOff + 7 * d, c, d, a7, sc, mn, sums[7]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
         }
     }
 
     /** 8 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
     private static void valuesInt1x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
-                                      float[] sums, int nh, float[] acc, int aOff) {
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
@@ -1022,20 +1042,21 @@ final class FusedBlock {
                 a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
-            out(acc, aOff + 0 * d, c, d, a0, sc, mn, sums[0]);
-            if (nh > 1) out(acc, aOff + 1 * d, c, d, a1, sc, mn, sums[1]);
-            if (nh > 2) out(acc, aOff + 2 * d, c, d, a2, sc, mn, sums[2]);
-            if (nh > 3) out(acc, aOff + 3 * d, c, d, a3, sc, mn, sums[3]);
-            if (nh > 4) out(acc, aOff + 4 * d, c, d, a4, sc, mn, sums[4]);
-            if (nh > 5) out(acc, aOff + 5 * d, c, d, a5, sc, mn, sums[5]);
-            if (nh > 6) out(acc, aOff + 6 * d, c, d, a6, sc, mn, sums[6]);
-            if (nh > 7) out(acc, aOff + 7 * d, c, d, a7, sc, mn, sums[7]);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
         }
     }
 
     /** 8 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
     private static void valuesTokenInt2x8(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
-                                          int nh, float[] acc, int aOff) {
+                                          int nh, float[] acc, int aOff, float[] tmp) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
             int j = c >>> 5;
@@ -1061,14 +1082,15 @@ final class FusedBlock {
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
             }
-            add(acc, aOff + 0 * d, c, d, a0);
-            if (nh > 1) add(acc, aOff + 1 * d, c, d, a1);
-            if (nh > 2) add(acc, aOff + 2 * d, c, d, a2);
-            if (nh > 3) add(acc, aOff + 3 * d, c, d, a3);
-            if (nh > 4) add(acc, aOff + 4 * d, c, d, a4);
-            if (nh > 5) add(acc, aOff + 5 * d, c, d, a5);
-            if (nh > 6) add(acc, aOff + 6 * d, c, d, a6);
-            if (nh > 7) add(acc, aOff + 7 * d, c, d, a7);
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, null, null, null, acc, aOff);
         }
     }
 }

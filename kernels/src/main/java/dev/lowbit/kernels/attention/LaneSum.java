@@ -17,10 +17,10 @@ final class LaneSum {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final int L = F.length();
     /** Rotations by L/2, L/4, ..., 1 (the unused ones, for narrow species, stay null). */
-    private static final VectorShuffle<Float> R8 = L >= 16 ? VectorShuffle.iota(F, 8, 1, true) : null;
-    private static final VectorShuffle<Float> R4 = L >= 8 ? VectorShuffle.iota(F, 4, 1, true) : null;
-    private static final VectorShuffle<Float> R2 = VectorShuffle.iota(F, 2, 1, true);
-    private static final VectorShuffle<Float> R1 = VectorShuffle.iota(F, 1, 1, true);
+    static final VectorShuffle<Float> R8 = L >= 16 ? VectorShuffle.iota(F, 8, 1, true) : null;
+    static final VectorShuffle<Float> R4 = L >= 8 ? VectorShuffle.iota(F, 4, 1, true) : null;
+    static final VectorShuffle<Float> R2 = VectorShuffle.iota(F, 2, 1, true);
+    static final VectorShuffle<Float> R1 = VectorShuffle.iota(F, 1, 1, true);
 
     private LaneSum() {}
 
