@@ -8,12 +8,12 @@ import java.util.Map;
 /**
  * Decode-attention rows: 28 query / 4 KV heads, d = 128 at 4k, 16k, 32k tokens, and ggml's CPU
  * flash-attention case 64 / 8 heads, d = 64 at 7680 tokens; every scheme at 1 and 2 threads
- * (scalar and the float-tile A/B rows {@code kivi2-tile}, {@code vidkv-tile} at 1). {@code --quick}: 16k only. Ratios compare with fp32 at the same shape, tokens
+ * (scalar at 1). {@code --quick}: 16k only. Ratios compare with fp32 at the same shape, tokens
  * and threads.
  */
 public final class AttentionSuite implements BenchSuite {
     /** Schemes in run order; the first SIMD one (fp32) is the ratio baseline. */
-    public static final List<String> SCHEMES = List.of("scalar", "fp32", "fp16", "kivi2", "vidkv", "kivi2-tile", "vidkv-tile");
+    public static final List<String> SCHEMES = List.of("scalar", "fp32", "fp16", "kivi2", "vidkv");
 
     @Override
     public List<BenchCase> cases(boolean quick) {
@@ -28,8 +28,8 @@ public final class AttentionSuite implements BenchSuite {
                     continue;
                 }
                 for (int threads : new int[] {1, 2}) {
-                    if ((scheme.equals("scalar") || scheme.endsWith("-tile")) && threads > 1) {
-                        continue; // the scalar reference is single-threaded; the tile-path A/B rows run at 1 thread
+                    if (scheme.equals("scalar") && threads > 1) {
+                        continue; // the scalar reference is single-threaded
                     }
                     AttentionShape s = AttentionSchemes.parseHeads(sh[0]);
                     int tokens = Integer.parseInt(sh[1]);
