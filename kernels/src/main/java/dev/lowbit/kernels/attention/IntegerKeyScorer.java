@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * step) keeps α proportional to the block's own largest weight.
  *
  * <p><b>Status.</b> Opt-in ({@code QuantizedAttention(..., integerKeys = true)}): measured slower
- * than the float-decode path at d = 128, G = 32 (in-process A/B {@code IntKeysAB} in the tests):
+ * than the float-decode path at d = 128, G = 32 (an in-process A/B, since removed from the tests):
  * requantizing the weights per block and head, the transpose and 8 planes × chunks popcounts cost
  * more than 2 FMA vectors per key row. Separate α per chunk of 64 bit rows was tried: ~25% slower,
  * no error gain on KIVI-2.

@@ -8,21 +8,29 @@ import java.util.Objects;
 
 /**
  * Fused decode attention over a {@link QuantizedKvCache} (KIVI-2, VidKV, and the plain
- * per-channel INT1 / INT2 / TERNARY2 schemes) — the float-decode path: each packed block of G
- * tokens is decoded once into L1-resident float tiles and used by every query head of its KV
- * head (GQA), with one online-softmax step per block and head; the residual FP32 window is
- * attended in place. No score buffer larger than a block, no dequantized copy of the cache.
+ * per-channel INT1 / INT2 / TERNARY2 schemes), straight from the packed blocks: no dequantized
+ * copy of the cache, no score buffer larger than a block, one online-softmax step per block and
+ * query head; the residual FP32 window is attended in place.
+ *
+ * <p><b>Default path (G = 32): register-fused blocks</b> ({@link FusedBlock}). Each key row of a
+ * block is decoded into a vector of tokens in registers and multiplied into the scores of all
+ * query heads of the KV head at once (passes of 8, 7 or 4 heads); each value code vector is
+ * decoded once and multiplied into all heads' outputs, per-channel scales applied once per
+ * block. Bit-exact against {@link FusedBlockReference}.
+ *
+ * <p><b>Float-tile path</b> (other group sizes, or {@code fused = false}): each block is decoded
+ * once into L1 float tiles (keys channel-major, values token-major) used by every head: the
+ * simple path and the fallback.
  *
  * <p>Keys are scored in the codec's domain with a query prepared once per step and head
  * ({@link KvBlockCodec#prepareQuery}): for VidKV the normal channels' query is transformed once
- * and dotted with the 1-bit spectrum directly (Parseval), never inverse-transforming a key. Key
- * tiles are channel-major (lanes over tokens: no horizontal reductions), value tiles
- * token-major (four query heads per loaded value vector).
+ * and dotted with the 1-bit spectrum directly (Parseval), never inverse-transforming a key.
  *
- * <p>Each call attends the snapshot taken at its start. Float error against exact attention over
- * the same packed data: the prepared query rounded to float, dot products of d terms, the
- * polynomial exp, sums over tokens — bounded in the properties. Allocation-free per call once
- * the head's key codecs are known (VidKV's query transform is tabulated once per head).
+ * <p>Each call attends the snapshot taken at its start. The result does not depend on the thread
+ * count (fixed units, fixed merge order, fixed-order lane sums). Float error against exact
+ * attention over the same packed data: the prepared query rounded to float, dot products of d
+ * terms, the polynomial exp, sums over tokens — bounded in the properties. Allocation-free per
+ * call once the head's key codecs are known (VidKV's query transform is tabulated once per head).
  */
 public final class QuantizedAttention extends SplitAttention {
     private static final int L = VectorShapes.F.length();
