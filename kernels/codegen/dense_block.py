@@ -24,8 +24,8 @@ for H in (4,7,8):
     outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            FusedBlock.finish(tmp, nh, c, d, null, null, null, acc, aOff);"
     out.append(f"""
     /** {H} heads: {{@code acc[aOff + h·d + c] += Σ_t p[pOff + h·stride + t] · x_t[c]}} over n token-major F32 rows at byte {{@code off}}. */
-    static void valuesX{H}(MemorySegment x, long off, int n, int d, float[] p, int pOff, int stride, int nh, float[] acc, int aOff, float[] tmp) {{
-        for (int c = 0; c < d; c += L) {{
+    static void valuesX{H}(MemorySegment x, long off, int n, int d, int c0, float[] p, int pOff, int stride, int nh, float[] acc, int aOff, float[] tmp) {{
+        for (int c = c0; c < d; c += L) {{
 {decl2}
             if (c + L <= d) {{
                 for (int t = 0; t < n; t++) {{
@@ -40,6 +40,25 @@ for H in (4,7,8):
                 }}
             }}
 {outs}
+        }}
+    }}
+""")
+for H in (4,7,8):
+    A=accs(H)
+    declP="\n".join(f"            FloatVector {a} = FloatVector.zero(F);\n            FloatVector {a}b = FloatVector.zero(F);" for a in A)
+    fmP="\n".join(f"                FloatVector p{h} = FloatVector.broadcast(F, p[pOff + {h} * stride + t]);\n                {a} = v.fma(p{h}, {a});\n                {a}b = w.fma(p{h}, {a}b);" for h,a in enumerate(A))
+    outP="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            FusedBlock.finish(tmp, nh, c, d, null, null, null, acc, aOff);\n"+"\n".join(f"            {a}b.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            FusedBlock.finish(tmp, nh, c + L, d, null, null, null, acc, aOff);"
+    out.append(f"""
+    /** {H} heads, channels {{@code [c0, c0 + 2L)}} of n token-major F32 rows per pass (two vectors of a row per load pass). */
+    static void valuesP{H}(MemorySegment x, long off, int n, int d, int c, float[] p, int pOff, int stride, int nh, float[] acc, int aOff, float[] tmp) {{
+        {{
+{declP}
+            for (int t = 0; t < n; t++) {{
+                FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * (t * d + c), LE);
+                FloatVector w = FloatVector.fromMemorySegment(F, x, off + 4L * (t * d + c + L), LE);
+{fmP}
+            }}
+{outP}
         }}
     }}
 """)
@@ -88,16 +107,29 @@ final class DenseBlock {
     static void values(MemorySegment x, long off, int n, int d, float[] p, int heads, int stride, float[] acc, int aOff, float[] tmp) {
         for (int h = 0; h < heads; h += 8) {
             int nh = Math.min(8, heads - h);
-            if (nh <= 4) {
-                valuesX4(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
-            } else if (nh == 7) {
-                valuesX7(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
-            } else {
-                valuesX8(x, off, n, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+            int c = 0;
+            // two channel vectors (128 bytes of a row) per pass over the rows: measured ~1.3x faster
+            // than one (0.53-0.57 -> 0.67-0.76 of the read bandwidth, same JVM runs alternated)
+            for (; c + 2 * L <= d; c += 2 * L) {
+                if (nh <= 4) {
+                    valuesP4(x, off, n, d, c, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                } else if (nh == 7) {
+                    valuesP7(x, off, n, d, c, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                } else {
+                    valuesP8(x, off, n, d, c, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                }
+            }
+            if (c < d) {
+                if (nh <= 4) {
+                    valuesX4(x, off, n, d, c, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                } else if (nh == 7) {
+                    valuesX7(x, off, n, d, c, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                } else {
+                    valuesX8(x, off, n, d, c, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                }
             }
         }
     }
-
 '''
 import os
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../src/main/java/dev/lowbit/kernels/attention/DenseBlock.java'),'w').write(head+"".join(out)+"}\n")

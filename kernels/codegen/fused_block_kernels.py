@@ -5,24 +5,32 @@
 def accs(H): return [f"a{h}" for h in range(H)]
 def key_fn(H, kind):
     A=accs(H)
-    decl="\n".join(f"        FloatVector {a} = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride) : FloatVector.zero(F);" for h,a in enumerate(A))
-    fmas="\n".join(f"            {a} = k.fma(FloatVector.broadcast(F, q[qOff + {h} * rows + r]), {a});" for h,a in enumerate(A))
-    stores="\n".join(f"        {a}.intoArray(sc, sOff + {h} * stride);" for h,a in enumerate(A))
+    decl="\n".join(f"        FloatVector {a} = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride) : FloatVector.zero(F);\n        FloatVector {a}b = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride + L) : FloatVector.zero(F);" for h,a in enumerate(A))
+    fmas="\n".join(f"            FloatVector q{h} = FloatVector.broadcast(F, q[qOff + {h} * rows + r]);\n            {a} = k.fma(q{h}, {a});\n            {a}b = kb.fma(q{h}, {a}b);" for h,a in enumerate(A))
+    stores="\n".join(f"        {a}.intoArray(sc, sOff + {h} * stride);\n        {a}b.intoArray(sc, sOff + {h} * stride + L);" for h,a in enumerate(A))
     if kind=="Int1":
-        dec="""            int w = words[wOff + r] >>> j;
+        dec="""            int w = words[wOff + r];
             FloatVector pos = FloatVector.broadcast(F, ra[r]);
-            FloatVector k = pos.neg().blend(pos, VectorMask.fromLong(F, w & LANE_BITS));"""
-        wo="word index of row r's 32 token bits: wOff + r"
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));"""
     elif kind=="Int2":
-        dec="""            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, ra[r]), FloatVector.broadcast(F, rb[r]));"""
+        dec="""            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);"""
     else:
-        dec="""            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector trit = c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1));
-            FloatVector k = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(ra[r]);"""
+        dec="""            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);"""
     arr = "int[] words" if kind=="Int1" else "long[] codes2"
     return f"""
-    /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+L)}} (add: onto the scores already in sc). */
+    /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+2L)}} as two vectors (add: onto the scores already in sc). */
     private static void keys{kind}x{H}({arr}, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {{
         IntVector shifts = IntVector.zero(I).addIndex(2);

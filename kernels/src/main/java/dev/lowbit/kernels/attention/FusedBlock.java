@@ -223,7 +223,7 @@ final class FusedBlock {
                 boolean four = pass == 4;
                 int qo = qOff + h * rows;
                 int so = h * stride;
-                for (int j = 0; j < G; j += L) {
+                for (int j = 0; j < G; j += 2 * L) { // two token vectors per pass
                     if (pass == 7) {
                         if (kind == INT1) {
                             keysInt1x7(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
@@ -410,72 +410,129 @@ final class FusedBlock {
         }
     }
 
-    /** 4 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 4 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            int w = words[wOff + r] >>> j;
+            int w = words[wOff + r];
             FloatVector pos = FloatVector.broadcast(F, ra[r]);
-            FloatVector k = pos.neg().blend(pos, VectorMask.fromLong(F, w & LANE_BITS));
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
     }
 
-    /** 4 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 4 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt2x4(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, ra[r]), FloatVector.broadcast(F, rb[r]));
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
+            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
     }
 
-    /** 4 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 4 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysTernx4(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector trit = c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1));
-            FloatVector k = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
+            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
     }
 
     /** 4 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
@@ -589,99 +646,192 @@ final class FusedBlock {
         }
     }
 
-    /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
         FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            int w = words[wOff + r] >>> j;
+            int w = words[wOff + r];
             FloatVector pos = FloatVector.broadcast(F, ra[r]);
-            FloatVector k = pos.neg().blend(pos, VectorMask.fromLong(F, w & LANE_BITS));
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
-            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
-            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
-            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
         a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
         a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
         a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
     }
 
-    /** 7 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 7 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt2x7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
         FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, ra[r]), FloatVector.broadcast(F, rb[r]));
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
-            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
-            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
-            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
+            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
         a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
         a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
         a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
     }
 
-    /** 7 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 7 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysTernx7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
         FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector trit = c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1));
-            FloatVector k = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
-            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
-            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
-            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
+            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
         a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
         a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
         a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
     }
 
     /** 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
@@ -831,108 +981,213 @@ final class FusedBlock {
         }
     }
 
-    /** 8 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 8 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
         FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
+        FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            int w = words[wOff + r] >>> j;
+            int w = words[wOff + r];
             FloatVector pos = FloatVector.broadcast(F, ra[r]);
-            FloatVector k = pos.neg().blend(pos, VectorMask.fromLong(F, w & LANE_BITS));
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
-            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
-            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
-            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
-            a7 = k.fma(FloatVector.broadcast(F, q[qOff + 7 * rows + r]), a7);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            a7 = k.fma(q7, a7);
+            a7b = kb.fma(q7, a7b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
         a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
         a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
         a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
         a7.intoArray(sc, sOff + 7 * stride);
+        a7b.intoArray(sc, sOff + 7 * stride + L);
     }
 
-    /** 8 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 8 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt2x8(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
         FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
+        FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, ra[r]), FloatVector.broadcast(F, rb[r]));
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
-            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
-            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
-            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
-            a7 = k.fma(FloatVector.broadcast(F, q[qOff + 7 * rows + r]), a7);
+            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            a7 = k.fma(q7, a7);
+            a7b = kb.fma(q7, a7b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
         a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
         a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
         a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
         a7.intoArray(sc, sOff + 7 * stride);
+        a7b.intoArray(sc, sOff + 7 * stride + L);
     }
 
-    /** 8 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+L)} (add: onto the scores already in sc). */
+    /** 8 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysTernx8(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
         FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
         FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
+        FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            IntVector c = IntVector.broadcast(I, (int) (codes2[wOff + r] >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector trit = c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1));
-            FloatVector k = ((FloatVector) trit.convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            a0 = k.fma(FloatVector.broadcast(F, q[qOff + 0 * rows + r]), a0);
-            a1 = k.fma(FloatVector.broadcast(F, q[qOff + 1 * rows + r]), a1);
-            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * rows + r]), a2);
-            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * rows + r]), a3);
-            a4 = k.fma(FloatVector.broadcast(F, q[qOff + 4 * rows + r]), a4);
-            a5 = k.fma(FloatVector.broadcast(F, q[qOff + 5 * rows + r]), a5);
-            a6 = k.fma(FloatVector.broadcast(F, q[qOff + 6 * rows + r]), a6);
-            a7 = k.fma(FloatVector.broadcast(F, q[qOff + 7 * rows + r]), a7);
+            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            a7 = k.fma(q7, a7);
+            a7b = kb.fma(q7, a7b);
         }
         a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
         a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
         a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
         a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
         a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
         a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
         a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
         a7.intoArray(sc, sOff + 7 * stride);
+        a7b.intoArray(sc, sOff + 7 * stride + L);
     }
 
     /** 8 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
