@@ -1,6 +1,9 @@
 package dev.lowbit.kernels.attention;
 
+import dev.lowbit.kernels.VectorShapes;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The parallel frame every SIMD attention kernel shares: the tokens of each KV head are cut into
@@ -16,6 +19,8 @@ import java.util.Arrays;
  * Allocation-free per call once built.
  */
 public abstract class SplitAttention implements DecodeAttention, KernelPool.Task {
+    private static final VectorSpecies<Float> F = VectorShapes.F;
+
     /** Tokens per work unit: a multiple of every block size (32) the caches use. */
     public static final int CHUNK = 1024;
 
@@ -136,12 +141,24 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
                 int slot = (kvHead * chunks + c) * slotStride + h;
                 float w = (float) Math.exp(partM[slot] - m);
                 l += partL[slot] * w;
-                for (int i = 0; i < d; i++) {
+                // lane-wise (out + acc·w, two roundings as in the scalar tail): the same bits in any lane
+                FloatVector wv = FloatVector.broadcast(F, w);
+                int i = 0;
+                for (; i + F.length() <= d; i += F.length()) {
+                    FloatVector.fromArray(F, out, qh * d + i).add(FloatVector.fromArray(F, partAcc, slot * d + i).mul(wv))
+                            .intoArray(out, qh * d + i);
+                }
+                for (; i < d; i++) {
                     out[qh * d + i] += partAcc[slot * d + i] * w;
                 }
             }
             float inv = 1 / l;
-            for (int i = 0; i < d; i++) {
+            FloatVector iv = FloatVector.broadcast(F, inv);
+            int i = 0;
+            for (; i + F.length() <= d; i += F.length()) {
+                FloatVector.fromArray(F, out, qh * d + i).mul(iv).intoArray(out, qh * d + i);
+            }
+            for (; i < d; i++) {
                 out[qh * d + i] *= inv;
             }
         }
