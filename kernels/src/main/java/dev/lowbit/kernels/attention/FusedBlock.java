@@ -44,7 +44,6 @@ final class FusedBlock {
     private static final long LANE_BITS = (1L << L) - 1;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     private static final FloatVector MINUS_ONE = FloatVector.broadcast(F, -1f);
 
@@ -143,7 +142,8 @@ final class FusedBlock {
     // per-worker scratch
     private final long[] codes2;
     private final int[] words1;
-    private final short[] meta16;
+    /** FP16 metadata of a block widened to floats ({@link DenseAttention#widen}: exact, SIMD). */
+    private final float[] mf;
     private final float[] ra;
     private final float[] rb;
     private final int dp;
@@ -165,7 +165,7 @@ final class FusedBlock {
         // never shares a cache line that one of them writes
         codes2 = new long[Math.max(keyRows, G * ng) + PAD];
         words1 = new int[keyRows + PAD];
-        meta16 = new short[Math.max(2 * keyRows, Math.max(d, 2 * G * ng)) + 2 * PAD];
+        mf = new float[Math.max(2 * keyRows, Math.max(2 * d, 2 * G * ng)) + PAD];
         ra = new float[keyRows + PAD];
         rb = new float[keyRows + PAD];
         dp = KvTileDecoder.roundUp(d, L);
@@ -198,23 +198,19 @@ final class FusedBlock {
             long mb = metaOff + k.runMetaByte[run];
             if (kind == INT1) {
                 MemorySegment.copy(codes, I32, cb, words1, 0, n);
-                MemorySegment.copy(meta, I16, mb, meta16, 0, n);
-                for (int i = 0; i < n; i++) {
-                    ra[r0 + i] = Float.float16ToFloat(meta16[i]);
-                }
+                DenseAttention.widen(meta, mb, n, mf);
+                System.arraycopy(mf, 0, ra, r0, n);
             } else {
                 MemorySegment.copy(codes, I64, cb, codes2, 0, n);
                 if (kind == INT2) {
-                    MemorySegment.copy(meta, I16, mb, meta16, 0, 2 * n);
+                    DenseAttention.widen(meta, mb, 2 * n, mf);
                     for (int i = 0; i < n; i++) {
-                        ra[r0 + i] = Float.float16ToFloat(meta16[2 * i]);
-                        rb[r0 + i] = Float.float16ToFloat(meta16[2 * i + 1]);
+                        ra[r0 + i] = mf[2 * i];
+                        rb[r0 + i] = mf[2 * i + 1];
                     }
                 } else {
-                    MemorySegment.copy(meta, I16, mb, meta16, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        ra[r0 + i] = Float.float16ToFloat(meta16[i]);
-                    }
+                    DenseAttention.widen(meta, mb, n, mf);
+                    System.arraycopy(mf, 0, ra, r0, n);
                 }
             }
             boolean add = run > 0;
@@ -280,10 +276,10 @@ final class FusedBlock {
             int ng = v.ng;
             int n = G * ng;
             MemorySegment.copy(codes, I64, codeOff, tcodes, 0, n);
-            MemorySegment.copy(meta, I16, metaOff, meta16, 0, 2 * n);
+            DenseAttention.widen(meta, metaOff, 2 * n, mf);
             for (int i = 0; i < n; i++) {
-                tstep[i] = Float.float16ToFloat(meta16[2 * i]);
-                tmin[i] = Float.float16ToFloat(meta16[2 * i + 1]);
+                tstep[i] = mf[2 * i];
+                tmin[i] = mf[2 * i + 1];
             }
             for (int h = 0; h < heads; h += 8) {
                 int nh = Math.min(8, heads - h);
@@ -300,10 +296,7 @@ final class FusedBlock {
         int kind = v.kind;
         if (kind == INT1) {
             MemorySegment.copy(codes, I32, codeOff, vwords, 0, d);
-            MemorySegment.copy(meta, I16, metaOff, meta16, 0, d);
-            for (int c = 0; c < d; c++) {
-                vscale[c] = Float.float16ToFloat(meta16[c]);
-            }
+            DenseAttention.widen(meta, metaOff, d, vscale);
         } else {
             MemorySegment.copy(codes, I64, codeOff, codes2, 0, d);
             for (int c = 0; c < d; c++) {
@@ -312,16 +305,13 @@ final class FusedBlock {
                 vwords[dp + c] = (int) (w >>> 32);
             }
             if (kind == INT2) {
-                MemorySegment.copy(meta, I16, metaOff, meta16, 0, 2 * d);
+                DenseAttention.widen(meta, metaOff, 2 * d, mf);
                 for (int c = 0; c < d; c++) {
-                    vscale[c] = Float.float16ToFloat(meta16[2 * c]);
-                    vmin[c] = Float.float16ToFloat(meta16[2 * c + 1]);
+                    vscale[c] = mf[2 * c];
+                    vmin[c] = mf[2 * c + 1];
                 }
             } else {
-                MemorySegment.copy(meta, I16, metaOff, meta16, 0, d);
-                for (int c = 0; c < d; c++) {
-                    vscale[c] = Float.float16ToFloat(meta16[c]);
-                }
+                DenseAttention.widen(meta, metaOff, d, vscale);
             }
         }
         for (int h = 0; h < heads; h += 8) {
@@ -362,9 +352,11 @@ final class FusedBlock {
         }
         if (v.vidkv != null) { // salient tokens: ternary codes 0, their INT2 row on top
             VidKvValueQuantizer q = v.vidkv;
-            long r = q.firstRow(meta, metaOff);
-            for (int t = 0; t < G; t++) {
-                if (q.isSalient(meta, metaOff, t)) {
+            int salient = meta.get(I32, metaOff + q.maskOffset()); // G = 32: the whole mask, bit t = token t
+            if (salient != 0) {
+                long r = q.firstRow(meta, metaOff);
+                for (int bits = salient; bits != 0; bits &= bits - 1) { // tokens in order
+                    int t = Integer.numberOfTrailingZeros(bits);
                     q.dequantizeSalientRow(rows, r, row, 0);
                     for (int h = 0; h < heads; h++) {
                         TileOps.accumulate(p, h * stride + t, 1, row, 0, d, acc, aOff + h * d);
