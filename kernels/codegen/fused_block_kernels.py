@@ -45,7 +45,7 @@ def key_fn(H, kind):
 def val_fn(H, kind):
     A=accs(H)
     decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
-    fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * stride + t]), {a});" for h,a in enumerate(A))
+    fmas="\n".join(f"                    {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * stride + t]), {a});" for h,a in enumerate(A))
     outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, sc, "+("mn" if kind=="Int2" else "null")+", sums, acc, aOff);"
     if kind=="Tern":
         body="""                for (int t = t0; t < t0 + 16; t++) {

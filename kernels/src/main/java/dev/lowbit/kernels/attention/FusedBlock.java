@@ -102,13 +102,13 @@ final class FusedBlock {
     }
 
     /** How a value block is read. */
-    static final class ValueLayout2 {
+    static final class ValuesLayout {
         final int kind;
         final boolean perToken;
         final VidKvValueQuantizer vidkv;
         final int ng;
 
-        private ValueLayout2(int kind, boolean perToken, VidKvValueQuantizer vidkv, int ng) {
+        private ValuesLayout(int kind, boolean perToken, VidKvValueQuantizer vidkv, int ng) {
             this.kind = kind;
             this.perToken = perToken;
             this.vidkv = vidkv;
@@ -116,12 +116,12 @@ final class FusedBlock {
         }
 
         /** The layout of a value codec, or null when it has no fused kernel (G != 32). */
-        static ValueLayout2 of(KvBlockCodec c) {
+        static ValuesLayout of(KvBlockCodec c) {
             if (c.groupSize() != G) {
                 return null;
             }
             if (c instanceof VidKvValueQuantizer v) {
-                return new ValueLayout2(TERNARY2, false, v, 0);
+                return new ValuesLayout(TERNARY2, false, v, 0);
             }
             if (c instanceof ChannelGroupCodec cg) {
                 int k = switch (cg.format()) {
@@ -130,10 +130,10 @@ final class FusedBlock {
                     case TERNARY2 -> TERNARY2;
                     default -> -1;
                 };
-                return k < 0 ? null : new ValueLayout2(k, false, null, 0);
+                return k < 0 ? null : new ValuesLayout(k, false, null, 0);
             }
             if (c instanceof TokenGroupCodec tg && tg.name().equals("int2/token")) {
-                return new ValueLayout2(INT2, true, null, tg.groupsPerToken());
+                return new ValuesLayout(INT2, true, null, tg.groupsPerToken());
             }
             return null;
         }
@@ -270,7 +270,7 @@ final class FusedBlock {
      * {@code acc[aOff + h·d + c] += Σ_t p[h·stride + t] · v̂_t[c]} for the {@code heads} real heads
      * (p of padded heads is read but not used).
      */
-    void values(ValueLayout2 v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+    void values(ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
                 int d, float[] p, int heads, int stride, float[] acc, int aOff) {
         if (v.perToken) {
             int ng = v.ng;
@@ -541,10 +541,10 @@ final class FusedBlock {
                 for (int t = t0; t < t0 + 16; t++) {
                     FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
                     x = x.lanewise(VectorOperators.LSHR, 2);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -569,10 +569,10 @@ final class FusedBlock {
                 for (int t = t0; t < t0 + 16; t++) {
                     FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
                     x = x.lanewise(VectorOperators.LSHR, 2);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -596,10 +596,10 @@ final class FusedBlock {
                 for (int t = 0; t < 32; t++) {
                     FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
                     x = x.lanewise(VectorOperators.LSHR, 1);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -843,13 +843,13 @@ final class FusedBlock {
                 for (int t = t0; t < t0 + 16; t++) {
                     FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
                     x = x.lanewise(VectorOperators.LSHR, 2);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -880,13 +880,13 @@ final class FusedBlock {
                 for (int t = t0; t < t0 + 16; t++) {
                     FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
                     x = x.lanewise(VectorOperators.LSHR, 2);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -916,13 +916,13 @@ final class FusedBlock {
                 for (int t = 0; t < 32; t++) {
                     FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
                     x = x.lanewise(VectorOperators.LSHR, 1);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -1200,14 +1200,14 @@ final class FusedBlock {
                 for (int t = t0; t < t0 + 16; t++) {
                     FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
                     x = x.lanewise(VectorOperators.LSHR, 2);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -1240,14 +1240,14 @@ final class FusedBlock {
                 for (int t = t0; t < t0 + 16; t++) {
                     FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
                     x = x.lanewise(VectorOperators.LSHR, 2);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -1279,14 +1279,14 @@ final class FusedBlock {
                 for (int t = 0; t < 32; t++) {
                     FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
                     x = x.lanewise(VectorOperators.LSHR, 1);
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
                 }
             }
             a0.intoArray(tmp, 0 * L);

@@ -58,7 +58,7 @@ final class FusedBlockReference {
     }
 
     /** {@code acc[aOff + h·d + c] += ...} for the {@code heads} real heads, as {@link FusedBlock#values}. */
-    static void values(FusedBlock.ValueLayout2 v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+    static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
                        int d, float[] p, int heads, int stride, float[] acc, int aOff, int lanes) {
         for (int h = 0; h < heads; h++) {
             int po = h * stride;

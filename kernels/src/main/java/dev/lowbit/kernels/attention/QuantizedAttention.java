@@ -67,7 +67,7 @@ public final class QuantizedAttention extends SplitAttention {
     private final FusedBlock[] blocks;
     /** Per KV head: the fused layouts (null: tile path for that head). */
     private final FusedBlock.KeyLayout[] keyLayouts;
-    private final FusedBlock.ValueLayout2[] valueLayouts;
+    private final FusedBlock.ValuesLayout[] valueLayouts;
     /** Prepared query per KV head, padded head, row: {@code qpad[(h·paddedHeads + j)·headDim + r]}; pad rows zero. */
     private final float[] qpad;
 
@@ -108,7 +108,7 @@ public final class QuantizedAttention extends SplitAttention {
             blocks[i] = new FusedBlock(headDim, headDim);
         }
         this.keyLayouts = new FusedBlock.KeyLayout[shape.kvHeads()];
-        this.valueLayouts = new FusedBlock.ValueLayout2[shape.kvHeads()];
+        this.valueLayouts = new FusedBlock.ValuesLayout[shape.kvHeads()];
         this.qpad = new float[shape.kvHeads() * paddedHeads * headDim];
         this.vscratch = new KvTileDecoder.ValueScratch[w];
         for (int i = 0; i < w; i++) {
@@ -153,7 +153,7 @@ public final class QuantizedAttention extends SplitAttention {
             }
             if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
                 valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
-                valueLayouts[h] = fused ? FusedBlock.ValueLayout2.of(snap.valueCodec(h)) : null;
+                valueLayouts[h] = fused ? FusedBlock.ValuesLayout.of(snap.valueCodec(h)) : null;
             }
             for (int j = 0; j < groupSize; j++) {
                 int qh = h * groupSize + j;

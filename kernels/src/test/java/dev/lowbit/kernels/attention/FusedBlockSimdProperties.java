@@ -51,7 +51,7 @@ class FusedBlockSimdProperties {
         KvCacheSnapshot s = b.cache().snapshot();
         var kp = new KvTileDecoder.KeyPlan(s.keyCodec(0));
         FusedBlock.KeyLayout kl = FusedBlock.KeyLayout.of(kp);
-        FusedBlock.ValueLayout2 vl = FusedBlock.ValueLayout2.of(s.valueCodec(0));
+        FusedBlock.ValuesLayout vl = FusedBlock.ValuesLayout.of(s.valueCodec(0));
         assertNotNull(kl, SCHEMES[c.schemeIx()] + " keys have a fused layout");
         assertNotNull(vl, SCHEMES[c.schemeIx()] + " values have a fused layout");
         int ph = FusedBlock.paddedHeads(group);
