@@ -1,6 +1,9 @@
 package dev.lowbit.cli;
 
+import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.kv.KvEval;
+import dev.lowbit.kernels.kv.QuantizedKvCache;
 import dev.lowbit.kernels.kv.KvScheme;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.io.Npy;
@@ -133,8 +136,22 @@ final class KvEvalCommand implements Callable<Integer> {
             float[] exact = KvEval.exactOutputs(in);
             List<KvEval.Row> rows = new ArrayList<>();
             rows.add(KvEval.fp32Row());
+            List<String> kernelLines = new ArrayList<>();
             for (int i = 0; i < parsed.size(); i++) {
-                rows.add(KvEval.evaluate(parsed.get(i).name(), parsed.get(i), in, group, residual, salient, exact));
+                KvScheme sc = parsed.get(i);
+                try (Arena ka = Arena.ofConfined(); KernelPool pool = new KernelPool(1)) {
+                    QuantizedKvCache cache = QuantizedKvCache.builder(kvHeads, d).scheme(sc).groupSize(group).residual(residual)
+                            .salient(salient).build(ka);
+                    cache.append(in.k(), in.v(), tokens);
+                    rows.add(KvEval.evaluate(sc.name(), cache.snapshot(), in, exact));
+                    // the SIMD kernels over the same cache: the default (register-fused) path and the float-tile path
+                    QuantizedAttention fused = new QuantizedAttention(cache, in.qHeads(), pool);
+                    QuantizedAttention tile = new QuantizedAttention(cache, in.qHeads(), pool, false, false);
+                    double[] f = KvEval.compare(in, exact, KvEval.kernelOutputs(in, fused::attend));
+                    double[] t = KvEval.compare(in, exact, KvEval.kernelOutputs(in, tile::attend));
+                    kernelLines.add(String.format(Locale.ROOT, "%-8s %10.6f %10.4f %10.6f %10.4f %+10.2e", sc.name(), f[0], f[2], t[0], t[2],
+                            f[0] - t[0]));
+                }
             }
             if (csv) {
                 System.out.println(CSV_HEADER);
@@ -161,6 +178,12 @@ final class KvEvalCommand implements Callable<Integer> {
                 System.out.println("K rel / V rel: relative L2 error over every cached element (residual tokens are exact).");
                 System.out.println("attention: decode softmax(qK^T/sqrt(d))V computed from the packed cache vs FP32 on the original K, V;");
                 System.out.println("cosine / relL2 per query head over all its queries' outputs (mean over heads; worst head).");
+                System.out.println();
+                System.out.println("SIMD kernels over the same packed cache, against the same FP32 outputs (1 thread):");
+                System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s %10s%n", "scheme", "fused cos", "fused relL2", "tile cos",
+                        "tile relL2", "fused-tile");
+                kernelLines.forEach(System.out::println);
+                System.out.println("fused = the default register-fused kernel; tile = the float-decode tile path (the fallback).");
             }
         }
         return 0;

@@ -66,16 +66,27 @@ public final class AttentionSchemes {
             case "scalar" -> new ScalarAttention(dense(s, tokens, DType.F32, arena, seed));
             case "fp32" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool);
             case "fp16" -> new DenseAttention(dense(s, tokens, DType.F16, arena, seed), pool);
+            // F32 blocks copied into L1 tiles first (sequential reads), for A/B against streaming
+            case "fp32-copy" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool, true);
             case "kivi2", "vidkv" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
+            // the float-tile path (the simple path and fallback), for A/B against the fused default
+            case "kivi2-tile", "vidkv-tile" -> new QuantizedAttention(quantized(base(scheme), s, tokens, arena, seed), s.queryHeads(),
+                    pool, false, false);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme
                     + "'; expected one of scalar, fp32, fp16, kivi2, vidkv");
         };
     }
 
+    /** The cache scheme of a benchmark name ({@code vidkv-tile} → {@code vidkv}). */
+    static String base(String scheme) {
+        int dash = scheme.indexOf('-');
+        return dash < 0 ? scheme : scheme.substring(0, dash);
+    }
+
     /** Whether {@code scheme} can be built in this build. */
     public static boolean available(String scheme) {
         return switch (scheme) {
-            case "scalar", "fp32", "fp16", "kivi2", "vidkv" -> true;
+            case "scalar", "fp32", "fp32-copy", "fp16", "kivi2", "vidkv", "kivi2-tile", "vidkv-tile" -> true;
             default -> false;
         };
     }
@@ -84,9 +95,9 @@ public final class AttentionSchemes {
     public static long bytesRead(String scheme, AttentionShape s, int tokens) {
         long elems = 2L * s.kvHeads() * tokens * s.headDim();
         return switch (scheme) {
-            case "scalar", "fp32" -> elems * 4;
+            case "scalar", "fp32", "fp32-copy" -> elems * 4;
             case "fp16" -> elems * 2;
-            case "kivi2", "vidkv" -> quantizedBytes(KvScheme.parse(scheme), s, tokens);
+            case "kivi2", "vidkv", "kivi2-tile", "vidkv-tile" -> quantizedBytes(KvScheme.parse(base(scheme)), s, tokens);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme + "'");
         };
     }

@@ -46,15 +46,24 @@ public final class DenseAttention extends SplitAttention {
     private final boolean f16;
     private final boolean copyF32;
     private final float[][] scores;
+    /** Query heads per KV head rounded up to whole 8/4-head passes ({@link DenseBlock}). */
+    private final int paddedHeads;
+    /** The scaled query per KV head and padded head: {@code qpad[(h·paddedHeads + j)·headDim + i]}; pad rows zero. */
+    private final float[] qpad;
     private final float[][] kTile;
     private final float[][] vTile;
+    /** The tiles as heap segments, for {@link DenseBlock}. */
+    private final MemorySegment[] kSeg;
+    private final MemorySegment[] vSeg;
+    /** Per-worker accumulator hand-over scratch of {@link DenseBlock#values}. */
+    private final float[][] tmp;
 
     public DenseAttention(DenseKvCache cache, KernelPool pool) {
         this(cache, pool, false);
     }
 
     /** {@code copyF32}: copy F32 blocks into L1 tiles first instead of streaming them into the FMAs (for measurements). */
-    DenseAttention(DenseKvCache cache, KernelPool pool, boolean copyF32) {
+    public DenseAttention(DenseKvCache cache, KernelPool pool, boolean copyF32) {
         super(Objects.requireNonNull(cache, "cache").shape(), cache.capacity(), pool);
         this.cache = cache;
         if (pool.threads() > 1 && !cache.keys().isAccessibleBy(new Thread(() -> { }))) {
@@ -64,9 +73,18 @@ public final class DenseAttention extends SplitAttention {
         this.f16 = cache.dtype() == DType.F16;
         this.copyF32 = copyF32;
         int w = pool.threads();
-        this.scores = new float[w][groupSize * TILE];
-        this.kTile = new float[w][TILE * headDim];
-        this.vTile = new float[w][TILE * headDim];
+        this.paddedHeads = FusedBlock.paddedHeads(groupSize);
+        this.qpad = new float[shape.kvHeads() * paddedHeads * headDim];
+        this.scores = new float[w][Math.max(groupSize, paddedHeads) * TILE + FusedBlock.PAD]; // slack: no line shared with the next worker's
+        this.kTile = new float[w][TILE * headDim + FusedBlock.PAD];
+        this.vTile = new float[w][TILE * headDim + FusedBlock.PAD];
+        this.tmp = new float[w][8 * F.length() + FusedBlock.PAD];
+        this.kSeg = new MemorySegment[w];
+        this.vSeg = new MemorySegment[w];
+        for (int i = 0; i < w; i++) {
+            kSeg[i] = MemorySegment.ofArray(kTile[i]);
+            vSeg[i] = MemorySegment.ofArray(vTile[i]);
+        }
     }
 
     @Override
@@ -80,6 +98,14 @@ public final class DenseAttention extends SplitAttention {
     }
 
     @Override
+    protected void prepareQuery(float[] q) {
+        super.prepareQuery(q);
+        for (int h = 0; h < shape.kvHeads(); h++) {
+            System.arraycopy(qs, h * groupSize * headDim, qpad, h * paddedHeads * headDim, groupSize * headDim);
+        }
+    }
+
+    @Override
     protected void attendChunk(int kvHead, int t0, int t1, int worker, int slot) {
         int d = headDim;
         int cap = cache.capacity();
@@ -90,7 +116,7 @@ public final class DenseAttention extends SplitAttention {
         for (int tt = t0; tt < t1; tt += TILE) { // t0 and TILE are multiples of the key block
             int n = Math.min(TILE, t1 - tt);
             long e = ((long) kvHead * cap + tt) * d; // first element of the key block and of the value rows
-            if (f16 || copyF32) { // widened (or copied) once into L1 tiles, then the same loops as the quantized kernels
+            if (f16 || copyF32) { // widened (or copied) once into L1 tiles, then the same block kernels
                 if (f16) {
                     widen(cache.keys(), e * 2, TILE * d, k);
                     widen(cache.values(), e * 2, n * d, v);
@@ -98,13 +124,13 @@ public final class DenseAttention extends SplitAttention {
                     MemorySegment.copy(cache.keys(), F32, e * 4, k, 0, TILE * d);
                     MemorySegment.copy(cache.values(), F32, e * 4, v, 0, n * d);
                 }
-                TileOps.channelMajorScoresHeads(qs, q0, d, groupSize, d, k, TILE, s, TILE);
+                DenseBlock.scores(kSeg[worker], 0, d, qpad, kvHead * paddedHeads * d, groupSize, s, TILE);
                 SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
-                TileOps.accumulateHeads(s, TILE, groupSize, n, v, 0, d, partAcc, slot * d);
-            } else { // F32 streams from the cache straight into the FMAs: no copy
-                TileOpsSeg.channelMajorScoresHeads(qs, q0, d, groupSize, d, cache.keys(), e * 4, TILE, s, TILE);
+                DenseBlock.values(vSeg[worker], 0, n, d, s, groupSize, TILE, partAcc, slot * d, tmp[worker]);
+            } else { // F32 streams from the cache straight into the FMAs of all heads: no copy
+                DenseBlock.scores(cache.keys(), e * 4, d, qpad, kvHead * paddedHeads * d, groupSize, s, TILE);
                 SoftmaxTile.update(s, TILE, n, groupSize, partM, partL, partAcc, slot, d);
-                TileOpsSeg.accumulateHeads(s, TILE, groupSize, n, cache.values(), e * 4, d, partAcc, slot * d);
+                DenseBlock.values(cache.values(), e * 4, n, d, s, groupSize, TILE, partAcc, slot * d, tmp[worker]);
             }
         }
     }

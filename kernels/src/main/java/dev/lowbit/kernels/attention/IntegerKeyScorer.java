@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * step) keeps α proportional to the block's own largest weight.
  *
  * <p><b>Status.</b> Opt-in ({@code QuantizedAttention(..., integerKeys = true)}): measured slower
- * than the float-decode path at d = 128, G = 32 (in-process A/B {@code IntKeysAB} in the tests):
+ * than the float-decode path at d = 128, G = 32 (an in-process A/B, since removed from the tests):
  * requantizing the weights per block and head, the transpose and 8 planes × chunks popcounts cost
  * more than 2 FMA vectors per key row. Separate α per chunk of 64 bit rows was tried: ~25% slower,
  * no error gain on KIVI-2.
@@ -76,7 +76,7 @@ final class IntegerKeyScorer {
         for (int r = 0; r < kb.rowsPadded; r += fl) {
             cc = FloatVector.fromArray(F, qx, xOff + n + r).fma(FloatVector.fromArray(F, kb.rowConst, r), cc);
         }
-        c = cc.reduceLanes(VectorOperators.ADD);
+        c = LaneSum.sum(cc);
         java.util.Arrays.fill(planes, 0L);
         if (!(max > 0f) || max == Float.POSITIVE_INFINITY) {
             alpha = max == 0f ? 0f : Float.NaN; // non-finite query or scales: NaN scores, as on the float path

@@ -12,6 +12,7 @@ import dev.lowbit.packing.kv.VidKvValueQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -38,6 +39,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class KvTileDecoder {
     private static final VectorSpecies<Float> F = VectorShapes.F;
     private static final VectorSpecies<Integer> I = VectorShapes.I;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED.withShape(VectorShapes.SHAPE);
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -65,10 +67,15 @@ final class KvTileDecoder {
         final int[] metaOff;
         final int[] codeBytes;
 
-        /** VidKV: query channel of each anomalous row, normal channels, and the n×n query transform (row-major). */
+        /**
+         * VidKV: query channel of each anomalous row, normal channels, and the n×n query transform,
+         * column-major ({@code transform[j·n + m]}: output m, input j) so a step runs lanes over m.
+         */
         final int[] anomalous;
         final int[] normal;
         final double[] transform;
+        /** Per-plan scratch of {@link #prepare} (callers prepare one query at a time per plan). */
+        final double[] scratch;
 
         KeyPlan(KvBlockCodec c) {
             this.codec = c;
@@ -81,6 +88,7 @@ final class KvTileDecoder {
                 // prepareQuery is linear: tabulate its normal part once (columns = unit queries), so a
                 // step costs n² multiply-adds and no allocation
                 transform = new double[n * n];
+                scratch = new double[n];
                 float[] unit = new float[c.headDim()];
                 double[] col = new double[c.preparedQueryLength()];
                 for (int j = 0; j < n; j++) {
@@ -88,7 +96,7 @@ final class KvTileDecoder {
                     c.prepareQuery(unit, 0, col);
                     unit[normal[j]] = 0;
                     for (int m = 0; m < n; m++) {
-                        transform[m * n + j] = col[na + m];
+                        transform[j * n + m] = col[na + m];
                     }
                 }
                 rows = na + n;
@@ -114,6 +122,7 @@ final class KvTileDecoder {
                 anomalous = null;
                 normal = null;
                 transform = null;
+                scratch = null;
                 rows = c.headDim();
                 int k = kind(cg.format(), "keys");
                 kind = new int[rows];
@@ -153,12 +162,25 @@ final class KvTileDecoder {
         for (int i = 0; i < na; i++) {
             out[outOff + i] = q[qOff + p.anomalous[i]] * scale;
         }
-        for (int m = 0; m < n; m++) {
-            double acc = 0;
-            for (int j = 0; j < n; j++) {
-                acc += p.transform[m * n + j] * q[qOff + p.normal[j]];
+        // out_m = Σ_j T[m][j]·q_j in double, lanes over m (DoubleVector), j in order: the same sum for
+        // every m as a scalar loop over j, no horizontal reduction (serial per step: keep it cheap)
+        double[] acc = p.scratch;
+        java.util.Arrays.fill(acc, 0, n, 0.0);
+        int dl = D.length();
+        for (int j = 0; j < n; j++) {
+            double qj = q[qOff + p.normal[j]];
+            int col = j * n;
+            int m = 0;
+            for (; m + dl <= n; m += dl) {
+                DoubleVector.fromArray(D, p.transform, col + m).fma(DoubleVector.broadcast(D, qj), DoubleVector.fromArray(D, acc, m))
+                        .intoArray(acc, m);
             }
-            out[outOff + na + m] = (float) acc * scale;
+            for (; m < n; m++) {
+                acc[m] = Math.fma(p.transform[col + m], qj, acc[m]);
+            }
+        }
+        for (int m = 0; m < n; m++) {
+            out[outOff + na + m] = (float) acc[m] * scale;
         }
     }
 

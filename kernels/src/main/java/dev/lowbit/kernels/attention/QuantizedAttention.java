@@ -8,24 +8,39 @@ import java.util.Objects;
 
 /**
  * Fused decode attention over a {@link QuantizedKvCache} (KIVI-2, VidKV, and the plain
- * per-channel INT1 / INT2 / TERNARY2 schemes) — the float-decode path: each packed block of G
- * tokens is decoded once into L1-resident float tiles and used by every query head of its KV
- * head (GQA), with one online-softmax step per block and head; the residual FP32 window is
- * attended in place. No score buffer larger than a block, no dequantized copy of the cache.
+ * per-channel INT1 / INT2 / TERNARY2 schemes), straight from the packed blocks: no dequantized
+ * copy of the cache, no score buffer larger than a block, one online-softmax step per block and
+ * query head; the residual FP32 window is attended in place.
+ *
+ * <p><b>Default path (G = 32): register-fused blocks</b> ({@link FusedBlock}). Each key row of a
+ * block is decoded into a vector of tokens in registers and multiplied into the scores of all
+ * query heads of the KV head at once (passes of 8, 7 or 4 heads); each value code vector is
+ * decoded once and multiplied into all heads' outputs, per-channel scales applied once per
+ * block. Bit-exact against {@link FusedBlockReference}.
+ *
+ * <p><b>Float-tile path</b> (other group sizes, or {@code fused = false}): each block is decoded
+ * once into L1 float tiles (keys channel-major, values token-major) used by every head: the
+ * simple path and the fallback.
  *
  * <p>Keys are scored in the codec's domain with a query prepared once per step and head
  * ({@link KvBlockCodec#prepareQuery}): for VidKV the normal channels' query is transformed once
- * and dotted with the 1-bit spectrum directly (Parseval), never inverse-transforming a key. Key
- * tiles are channel-major (lanes over tokens: no horizontal reductions), value tiles
- * token-major (four query heads per loaded value vector).
+ * and dotted with the 1-bit spectrum directly (Parseval), never inverse-transforming a key.
  *
- * <p>Each call attends the snapshot taken at its start. Float error against exact attention over
- * the same packed data: the prepared query rounded to float, dot products of d terms, the
- * polynomial exp, sums over tokens — bounded in the properties. Allocation-free per call once
- * the head's key codecs are known (VidKV's query transform is tabulated once per head).
+ * <p>Each call attends the snapshot taken at its start. The result does not depend on the thread
+ * count (fixed units, fixed merge order, fixed-order lane sums). Float error against exact
+ * attention over the same packed data: the prepared query rounded to float, dot products of d
+ * terms, the polynomial exp, sums over tokens — bounded in the properties. Allocation-free per
+ * call once the head's key codecs are known (VidKV's query transform is tabulated once per head).
  */
 public final class QuantizedAttention extends SplitAttention {
     private static final int L = VectorShapes.F.length();
+    /**
+     * Tokens per work unit (rounded down to whole blocks): half of {@link SplitAttention#CHUNK}, so a
+     * 16k-token step of 4 KV heads is 128 units and a thread that is preempted (the other core
+     * busy) leaves at most one short unit for the other to wait on; the merge over 4 more
+     * partials per head costs ~0.1% of the step.
+     */
+    static final int UNIT_TOKENS = 512;
 
     private final QuantizedKvCache cache;
     private final int g;
@@ -46,19 +61,36 @@ public final class QuantizedAttention extends SplitAttention {
     private final IntegerKeyScorer[][] keyScorers;
     /** Per KV head: the expanded query of its query heads ({@link KeyBitPlanes#expandQuery}), integer path only. */
     private final float[][] qx;
+    private final boolean fused;
+    /** Query heads per KV head rounded up to whole fused passes. */
+    private final int paddedHeads;
+    private final FusedBlock[] blocks;
+    /** Per KV head: the fused layouts (null: tile path for that head). */
+    private final FusedBlock.KeyLayout[] keyLayouts;
+    private final FusedBlock.ValuesLayout[] valueLayouts;
+    /** Prepared query per KV head, padded head, row: {@code qpad[(h·paddedHeads + j)·headDim + r]}; pad rows zero. */
+    private final float[] qpad;
 
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
-        this(cache, queryHeads, pool, false);
+        this(cache, queryHeads, pool, false, true);
+    }
+
+    /** See {@link #QuantizedAttention(QuantizedKvCache, int, KernelPool, boolean, boolean)}; register-fused blocks on. */
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys) {
+        this(cache, queryHeads, pool, integerKeys, true);
     }
 
     /**
      * @param integerKeys score keys with int8 query weights and AND + popcount on bit planes
      *     ({@link IntegerKeyScorer}, error bound there) for heads whose keys are INT1 / INT2 rows
      *     at G = 32 (VidKV, KIVI-2, int1, int2); other heads keep the float path
+     * @param fused decode G = 32 blocks in registers straight into the scores and outputs of all
+     *     query heads of a KV head ({@link FusedBlock}); false: the float-tile path for every block
+     *     (the simple path, kept for A/B and as the fallback for other group sizes)
      */
-    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys) {
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys, boolean fused) {
         super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
-                4096, pool, cache.groupSize() * Math.max(1, CHUNK / cache.groupSize()));
+                4096, pool, cache.groupSize() * Math.max(1, UNIT_TOKENS / cache.groupSize()));
         this.cache = cache;
         this.g = cache.groupSize();
         this.stride = KvTileDecoder.roundUp(g, 2 * L);
@@ -68,7 +100,16 @@ public final class QuantizedAttention extends SplitAttention {
         int w = pool.threads();
         this.kt = new float[w][headDim * stride];
         this.vt = new float[w][g * headDim];
-        this.scores = new float[w][groupSize * stride];
+        this.fused = fused && !integerKeys;
+        this.paddedHeads = FusedBlock.paddedHeads(groupSize);
+        this.scores = new float[w][Math.max(groupSize, paddedHeads) * stride + FusedBlock.PAD]; // slack: no line shared with the next worker's
+        this.blocks = new FusedBlock[w];
+        for (int i = 0; i < w; i++) {
+            blocks[i] = new FusedBlock(headDim, headDim);
+        }
+        this.keyLayouts = new FusedBlock.KeyLayout[shape.kvHeads()];
+        this.valueLayouts = new FusedBlock.ValuesLayout[shape.kvHeads()];
+        this.qpad = new float[shape.kvHeads() * paddedHeads * headDim];
         this.vscratch = new KvTileDecoder.ValueScratch[w];
         for (int i = 0; i < w; i++) {
             vscratch[i] = new KvTileDecoder.ValueScratch(g, headDim);
@@ -108,9 +149,11 @@ public final class QuantizedAttention extends SplitAttention {
                     keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
                 }
                 qx[h] = ok ? new float[groupSize * keyBits[0][h].expandedLength()] : null;
+                keyLayouts[h] = fused ? FusedBlock.KeyLayout.of(keyPlans[h]) : null;
             }
             if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
                 valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
+                valueLayouts[h] = fused ? FusedBlock.ValuesLayout.of(snap.valueCodec(h)) : null;
             }
             for (int j = 0; j < groupSize; j++) {
                 int qh = h * groupSize + j;
@@ -118,6 +161,7 @@ public final class QuantizedAttention extends SplitAttention {
                 if (qx[h] != null) {
                     keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
                 }
+                System.arraycopy(qp, qh * headDim, qpad, (h * paddedHeads + j) * headDim, headDim);
             }
         }
     }
@@ -136,6 +180,15 @@ public final class QuantizedAttention extends SplitAttention {
             int n;
             float[] values;
             int vOff;
+            if (b < q && keyLayouts[kvHead] != null && valueLayouts[kvHead] != null) {
+                FusedBlock fb = blocks[worker];
+                fb.keyScores(keyLayouts[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b),
+                        s.keyMetaOffset(kvHead, b), qpad, kvHead * paddedHeads * d, groupSize, sc, stride);
+                SoftmaxTile.update(sc, stride, g, groupSize, partM, partL, partAcc, slot, d);
+                fb.values(valueLayouts[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b), s.valueMeta(kvHead, b),
+                        s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), d, sc, groupSize, stride, partAcc, slot * d);
+                continue;
+            }
             if (b < q) {
                 n = g;
                 KeyBitPlanes kb = keyBits[worker][kvHead];

@@ -44,6 +44,53 @@ final class SoftmaxTile {
     }
 
     /**
+     * {@code s[base + j] = e^(s[base + j] − m)} for j below n, in place; returns their sum (in
+     * {@link LaneSum}'s fixed order). One method with {@link #exp}'s polynomial written out and no
+     * vector crossing a call: a vector argument or result of a call C2 does not inline is boxed
+     * (an allocation per call), and -XX:+PrintInlining showed exp and LaneSum.sum not inlined here.
+     */
+    static float expRow(float[] s, int base, int n, float m) {
+        int l = F.length();
+        FloatVector mv = FloatVector.broadcast(F, m);
+        FloatVector sum = FloatVector.zero(F);
+        for (int j = 0; j < n; j += l) {
+            boolean full = j + l <= n;
+            VectorMask<Float> mask = F.indexInRange(j, n);
+            FloatVector x = (full ? FloatVector.fromArray(F, s, base + j) : FloatVector.fromArray(F, s, base + j, mask)).sub(mv);
+            // exp(x), as exp() below
+            FloatVector t = x.max(-87.3f).mul(LOG2E);
+            IntVector k = (IntVector) t.sub(0.5f).convert(VectorOperators.F2I, 0);
+            FloatVector f = t.sub((FloatVector) k.convert(VectorOperators.I2F, 0)).mul(LN2);
+            FloatVector p = FloatVector.broadcast(F, 1f / 720);
+            p = p.fma(f, FloatVector.broadcast(F, 1f / 120));
+            p = p.fma(f, FloatVector.broadcast(F, 1f / 24));
+            p = p.fma(f, FloatVector.broadcast(F, 1f / 6));
+            p = p.fma(f, FloatVector.broadcast(F, 0.5f));
+            p = p.fma(f, FloatVector.broadcast(F, 1f));
+            p = p.fma(f, FloatVector.broadcast(F, 1f));
+            FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p = p.mul(scale).blend(0f, x.compare(VectorOperators.LT, -87.3f));
+            if (full) {
+                p.intoArray(s, base + j);
+                sum = sum.add(p);
+            } else {
+                p.intoArray(s, base + j, mask);
+                sum = sum.add(p, mask);
+            }
+        }
+        // LaneSum.sum, written out
+        if (l >= 16) {
+            sum = sum.add(sum.rearrange(LaneSum.R8));
+        }
+        if (l >= 8) {
+            sum = sum.add(sum.rearrange(LaneSum.R4));
+        }
+        sum = sum.add(sum.rearrange(LaneSum.R2));
+        sum = sum.add(sum.rearrange(LaneSum.R1));
+        return sum.lane(0);
+    }
+
+    /**
      * Scores of head {@code h} are {@code s[h·stride .. h·stride + n)}; partial slot {@code slot + h}.
      * Leaves {@code p} in {@code s}.
      */
@@ -63,20 +110,7 @@ final class SoftmaxTile {
             }
             float mOld = partM[slot + h];
             float mNew = Math.max(mOld, tileMax);
-            FloatVector mv = FloatVector.broadcast(F, mNew);
-            FloatVector sum = FloatVector.zero(F);
-            for (j = 0; j + l <= n; j += l) {
-                FloatVector p = exp(FloatVector.fromArray(F, s, base + j).sub(mv));
-                p.intoArray(s, base + j);
-                sum = sum.add(p);
-            }
-            if (j < n) { // masked tail (masked loads are slow: keep them out of the main loop)
-                VectorMask<Float> m = F.indexInRange(j, n);
-                FloatVector p = exp(FloatVector.fromArray(F, s, base + j, m).sub(mv));
-                p.intoArray(s, base + j, m);
-                sum = sum.add(p, m);
-            }
-            float tileSum = sum.reduceLanes(VectorOperators.ADD);
+            float tileSum = expRow(s, base, n, mNew);
             if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
                 float corr = (float) Math.exp(mOld - mNew);
                 partL[slot + h] *= corr;

@@ -1,6 +1,9 @@
 package dev.lowbit.kernels.attention;
 
+import dev.lowbit.kernels.VectorShapes;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The parallel frame every SIMD attention kernel shares: the tokens of each KV head are cut into
@@ -16,6 +19,8 @@ import java.util.Arrays;
  * Allocation-free per call once built.
  */
 public abstract class SplitAttention implements DecodeAttention, KernelPool.Task {
+    private static final VectorSpecies<Float> F = VectorShapes.F;
+
     /** Tokens per work unit: a multiple of every block size (32) the caches use. */
     public static final int CHUNK = 1024;
 
@@ -25,7 +30,12 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
     private final KernelPool pool;
     /** The query scaled by 1/sqrt(d), {@code [queryHeads][headDim]}. */
     protected final float[] qs;
-    /** Partial state per (unit, head of the group): slot {@code unit · groupSize + h}. */
+    /**
+     * Partial-state slots per unit: the group size rounded up to 16 floats, so two units (which
+     * may run on two threads) never write the same 64-byte line of {@link #partM} / {@link #partL}.
+     */
+    protected final int slotStride;
+    /** Partial state per (unit, head of the group): slot {@code unit · slotStride + h}. */
     protected float[] partM;
     protected float[] partL;
     /** {@code partAcc[slot · headDim + i]}. */
@@ -49,15 +59,16 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
             throw new IllegalArgumentException("chunk must be > 0 tokens, was " + chunk);
         }
         this.chunk = chunk;
+        this.slotStride = (groupSize + 15) / 16 * 16;
         this.qs = new float[shape.queryHeads() * headDim];
         size(maxTokens);
     }
 
     private void size(long maxTokens) {
         int maxUnits = Math.toIntExact(shape.kvHeads() * Math.max(1, (maxTokens + chunk - 1) / chunk));
-        this.partM = new float[maxUnits * groupSize];
-        this.partL = new float[maxUnits * groupSize];
-        this.partAcc = new float[Math.multiplyExact(maxUnits * groupSize, headDim)];
+        this.partM = new float[maxUnits * slotStride];
+        this.partL = new float[maxUnits * slotStride];
+        this.partAcc = new float[Math.multiplyExact(maxUnits * slotStride, headDim)];
     }
 
     @Override
@@ -95,7 +106,7 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
         prepareQuery(q);
         tokens = t;
         chunks = (t + chunk - 1) / chunk;
-        if ((long) chunks * shape.kvHeads() * groupSize > partM.length) {
+        if ((long) chunks * shape.kvHeads() * slotStride > partM.length) {
             size(2L * t); // the cache outgrew the partial buffers: grow once, not per step
         }
         pool.run(this, shape.kvHeads() * chunks);
@@ -106,7 +117,7 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
     public final void run(int unit, int worker) {
         int kvHead = unit / chunks;
         int c = unit % chunks;
-        int slot = unit * groupSize;
+        int slot = unit * slotStride;
         Arrays.fill(partM, slot, slot + groupSize, Float.NEGATIVE_INFINITY);
         Arrays.fill(partL, slot, slot + groupSize, 0f);
         Arrays.fill(partAcc, slot * headDim, (slot + groupSize) * headDim, 0f);
@@ -122,20 +133,32 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
             int h = qh % groupSize;
             float m = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < chunks; c++) {
-                m = Math.max(m, partM[(kvHead * chunks + c) * groupSize + h]);
+                m = Math.max(m, partM[(kvHead * chunks + c) * slotStride + h]);
             }
             float l = 0;
             Arrays.fill(out, qh * d, qh * d + d, 0f);
             for (int c = 0; c < chunks; c++) {
-                int slot = (kvHead * chunks + c) * groupSize + h;
+                int slot = (kvHead * chunks + c) * slotStride + h;
                 float w = (float) Math.exp(partM[slot] - m);
                 l += partL[slot] * w;
-                for (int i = 0; i < d; i++) {
+                // lane-wise (out + acc·w, two roundings as in the scalar tail): the same bits in any lane
+                FloatVector wv = FloatVector.broadcast(F, w);
+                int i = 0;
+                for (; i + F.length() <= d; i += F.length()) {
+                    FloatVector.fromArray(F, out, qh * d + i).add(FloatVector.fromArray(F, partAcc, slot * d + i).mul(wv))
+                            .intoArray(out, qh * d + i);
+                }
+                for (; i < d; i++) {
                     out[qh * d + i] += partAcc[slot * d + i] * w;
                 }
             }
             float inv = 1 / l;
-            for (int i = 0; i < d; i++) {
+            FloatVector iv = FloatVector.broadcast(F, inv);
+            int i = 0;
+            for (; i + F.length() <= d; i += F.length()) {
+                FloatVector.fromArray(F, out, qh * d + i).mul(iv).intoArray(out, qh * d + i);
+            }
+            for (; i < d; i++) {
                 out[qh * d + i] *= inv;
             }
         }

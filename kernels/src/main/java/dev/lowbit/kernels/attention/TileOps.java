@@ -118,7 +118,7 @@ final class TileOps {
             VectorMask<Float> m = F.indexInRange(i, d);
             acc = FloatVector.fromArray(F, q, qOff + i, m).fma(FloatVector.fromArray(F, x, xOff + i, m), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSum.sum(acc);
     }
 
     /** {@code acc[aOff ..] += Σ_j p[pOff + j] · x[xOff + j·d ..]} for n rows of d floats. */

@@ -109,6 +109,17 @@ public final class KvEval {
             ReferenceAttention.decode(s, qs, in.qHeads, o);
             scatter(in, j, o, got);
         }
+        double[] acc = compare(in, exact, got);
+        return new Row(name, s.payloadBitsPerElement(), s.bitsPerElement(), rel(kErr, kRef), rel(vErr, vRef),
+                acc[0], acc[1], acc[2]);
+    }
+
+    /**
+     * Attention accuracy of {@code got} against {@code exact} (both laid out as {@link #exactOutputs}):
+     * {mean cosine over query heads, worst head's cosine, mean relative L2}, each head over all its
+     * queries' outputs.
+     */
+    public static double[] compare(Input in, float[] exact, float[] got) {
         double cosSum = 0;
         double cosMin = Double.POSITIVE_INFINITY;
         double relSum = 0;
@@ -130,8 +141,20 @@ public final class KvEval {
             cosMin = Math.min(cosMin, cos);
             relSum += rel;
         }
-        return new Row(name, s.payloadBitsPerElement(), s.bitsPerElement(), rel(kErr, kRef), rel(vErr, vRef),
-                cosSum / in.qHeads, cosMin, relSum / in.qHeads);
+        return new double[] {cosSum / in.qHeads, cosMin, relSum / in.qHeads};
+    }
+
+    /** Runs {@code kernel} (one decode step per query position) and returns its outputs laid out as {@link #exactOutputs}. */
+    public static float[] kernelOutputs(Input in, java.util.function.BiConsumer<float[], float[]> kernel) {
+        float[] got = new float[in.qHeads * in.queries * in.headDim];
+        float[] qs = new float[in.qHeads * in.headDim];
+        float[] o = new float[in.qHeads * in.headDim];
+        for (int j = 0; j < in.queries; j++) {
+            gatherQuery(in, j, qs);
+            kernel.accept(qs, o);
+            scatter(in, j, o, got);
+        }
+        return got;
     }
 
     private static double rel(double err, double ref) {

@@ -2,6 +2,9 @@ package dev.lowbit.kernels.attention;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
@@ -13,9 +16,8 @@ import dev.lowbit.packing.kv.SalientTokens;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;
 import java.lang.foreign.Arena;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The fused quantized-cache kernel: its tile decode equals the codecs' scalar dequantization bit
@@ -55,12 +57,22 @@ class FusedAttentionSimdProperties {
         return new Built(c, q, kvHeads * group);
     }
 
-    @Property(tries = 60)
-    void tilesEqualScalarDequantization(@ForAll @IntRange(min = 0, max = 4) int schemeIx,
-                                        @ForAll @IntRange(min = 1, max = 40) int d,
-                                        @ForAll @IntRange(min = 2, max = 40) int g,
-                                        @ForAll @IntRange(min = 1, max = 5) int blocks,
-                                        @ForAll long seed) {
+    /** One try of {@link #tilesEqualScalarDequantization}: scheme, head dim, group size, blocks, seed. */
+    record TileCase(int schemeIx, int d, int g, int blocks, long seed) {}
+
+    @Test
+    void tilesEqualScalarDequantization() {
+        Gen<Integer> scheme = integers().between(0, 4);
+        Gen<Integer> dim = integers().between(1, 40);
+        Gen<Integer> group = integers().between(2, 40);
+        Gen<Integer> blocks = integers().between(1, 5);
+        Gen<Long> seed = longs().all();
+        Gen<TileCase> cases = in -> new TileCase(scheme.generate(in), dim.generate(in), group.generate(in),
+                blocks.generate(in), seed.generate(in));
+        qt().withExamples(60).forAll(cases).checkAssert(c -> tilesEqualScalarDequantization(c.schemeIx(), c.d(), c.g(), c.blocks(), c.seed()));
+    }
+
+    void tilesEqualScalarDequantization(int schemeIx, int d, int g, int blocks, long seed) {
         try (Arena arena = Arena.ofShared()) {
             Built b = build(arena, seed, schemeIx, 1, 1, d, g, 0, blocks * g + 3);
             KvCacheSnapshot s = b.cache().snapshot();
@@ -107,15 +119,30 @@ class FusedAttentionSimdProperties {
         }
     }
 
-    @Property(tries = 50)
-    void fusedWithinBoundOfPackedReference(@ForAll @IntRange(min = 0, max = 4) int schemeIx,
-                                           @ForAll @IntRange(min = 1, max = 3) int kvHeads,
-                                           @ForAll @IntRange(min = 1, max = 5) int group,
-                                           @ForAll @IntRange(min = 2, max = 48) int d,
-                                           @ForAll @IntRange(min = 0, max = 3) int gIx,
-                                           @ForAll @IntRange(min = 0, max = 70) int residual,
-                                           @ForAll @IntRange(min = 1, max = 1500) int tokens,
-                                           @ForAll long seed) {
+    /** One attention try: scheme, KV heads, GQA ratio, head dim, group-size index, residual window, tokens, seed. */
+    record AttnCase(int schemeIx, int kvHeads, int group, int d, int gIx, int residual, int tokens, long seed) {}
+
+    /** Attention tries with the given ranges (scheme 0..4, KV heads 1..3, residual 0..70, any seed). */
+    static Gen<AttnCase> attnCases(int maxGroup, int minD, int maxD, int maxGIx, int maxTokens) {
+        Gen<Integer> scheme = integers().between(0, 4);
+        Gen<Integer> kv = integers().between(1, 3);
+        Gen<Integer> group = integers().between(1, maxGroup);
+        Gen<Integer> dim = integers().between(minD, maxD);
+        Gen<Integer> gIx = integers().between(0, maxGIx);
+        Gen<Integer> residual = integers().between(0, 70);
+        Gen<Integer> tokens = integers().between(1, maxTokens);
+        Gen<Long> seed = longs().all();
+        return in -> new AttnCase(scheme.generate(in), kv.generate(in), group.generate(in), dim.generate(in),
+                gIx.generate(in), residual.generate(in), tokens.generate(in), seed.generate(in));
+    }
+
+    @Test
+    void fusedWithinBoundOfPackedReference() {
+        qt().withExamples(50).forAll(attnCases(5, 2, 48, 3, 1500)).checkAssert(c -> fusedWithinBoundOfPackedReference(
+                c.schemeIx(), c.kvHeads(), c.group(), c.d(), c.gIx(), c.residual(), c.tokens(), c.seed()));
+    }
+
+    void fusedWithinBoundOfPackedReference(int schemeIx, int kvHeads, int group, int d, int gIx, int residual, int tokens, long seed) {
         int g = new int[] {8, 16, 32, 20}[gIx];
         try (Arena arena = Arena.ofShared(); KernelPool one = new KernelPool(1); KernelPool two = new KernelPool(2)) {
             Built b = build(arena, seed, schemeIx, kvHeads, group, d, g, residual, tokens);
@@ -125,6 +152,8 @@ class FusedAttentionSimdProperties {
             float[] got2 = new float[want.length];
             new QuantizedAttention(b.cache(), b.queryHeads(), one).attend(b.q(), got1);
             new QuantizedAttention(b.cache(), b.queryHeads(), two).attend(b.q(), got2);
+            float[] tile = new float[want.length]; // the float-tile path (fallback), same bound
+            new QuantizedAttention(b.cache(), b.queryHeads(), one, false, false).attend(b.q(), tile);
             KvCacheSnapshot s = b.cache().snapshot();
             float[] deq = new float[want.length];
             ReferenceAttention.decodeDequantized(s, b.q(), b.queryHeads(), deq);
@@ -137,6 +166,8 @@ class FusedAttentionSimdProperties {
                     double e2 = Math.abs(got2[e] - want[e]);
                     assertTrue(e1 <= bound && e2 <= bound, SCHEMES[schemeIx] + " head " + qh + " elem " + i + " on "
                             + VectorShapes.describe() + ": errors " + e1 + ", " + e2 + " > bound " + bound);
+                    double et = Math.abs(tile[e] - want[e]);
+                    assertTrue(et <= bound, SCHEMES[schemeIx] + " tile path head " + qh + " elem " + i + ": error " + et + " > bound " + bound);
                     double e3 = Math.abs(got1[e] - deq[e]);
                     assertTrue(e3 <= deqBound, SCHEMES[schemeIx] + " head " + qh + " elem " + i
                             + ": vs float attention over the dequantized cache, error " + e3 + " > bound " + deqBound);

@@ -3,6 +3,9 @@ package dev.lowbit.kernels.attention;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
@@ -10,9 +13,8 @@ import dev.lowbit.kernels.kv.ReferenceAttention;
 import dev.lowbit.packing.kv.KvBlockCodec;
 import java.lang.foreign.Arena;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Integer key scoring ({@link KeyBitPlanes}, {@link IntegerKeyScorer}): the SIMD bit-matrix
@@ -25,8 +27,12 @@ class IntegerKeySimdProperties {
     /** Schemes of FusedAttentionSimdProperties: vidkv, kivi2, int2, int1, ternary (float fallback). */
     private static final int TERNARY = 4;
 
-    @Property(tries = 100)
-    void transposeEqualsReference(@ForAll @IntRange(min = 1, max = 5) int chunks, @ForAll long seed) {
+    @Test
+    void transposeEqualsReference() {
+        qt().withExamples(100).forAll(integers().between(1, 5), longs().all()).checkAssert(this::transposeEqualsReference);
+    }
+
+    void transposeEqualsReference(int chunks, long seed) {
         Random r = new Random(seed);
         int[] rows = new int[chunks * 64];
         for (int i = 0; i < rows.length; i++) {
@@ -50,11 +56,13 @@ class IntegerKeySimdProperties {
         return jn * s.alpha * (0.5 + 0x1p-15) + (sumU + Math.abs(s.c) + 127.0 * jn * s.alpha) * 0x1p-21;
     }
 
-    @Property(tries = 60)
-    void integerScoresExactAndBounded(@ForAll @IntRange(min = 0, max = 3) int schemeIx,
-                                      @ForAll @IntRange(min = 1, max = 140) int d,
-                                      @ForAll @IntRange(min = 1, max = 4) int blocks,
-                                      @ForAll long seed) {
+    @Test
+    void integerScoresExactAndBounded() {
+        qt().withExamples(60).forAll(integers().between(0, 3), integers().between(1, 140), integers().between(1, 4), longs().all())
+                .checkAssert(this::integerScoresExactAndBounded);
+    }
+
+    void integerScoresExactAndBounded(int schemeIx, int d, int blocks, long seed) {
         try (Arena arena = Arena.ofShared()) {
             var b = FusedAttentionSimdProperties.build(arena, seed, schemeIx, 1, 1, d, 32, 0, blocks * 32 + 5);
             KvCacheSnapshot s = b.cache().snapshot();
@@ -133,15 +141,14 @@ class IntegerKeySimdProperties {
         return FusedAttentionSimdProperties.bound(s, q, qh, group, s.groupSize(), ei);
     }
 
-    @Property(tries = 50)
-    void integerKeyAttentionWithinBound(@ForAll @IntRange(min = 0, max = 4) int schemeIx,
-                                        @ForAll @IntRange(min = 1, max = 3) int kvHeads,
-                                        @ForAll @IntRange(min = 1, max = 7) int group,
-                                        @ForAll @IntRange(min = 2, max = 130) int d,
-                                        @ForAll @IntRange(min = 0, max = 5) int gIx,
-                                        @ForAll @IntRange(min = 0, max = 70) int residual,
-                                        @ForAll @IntRange(min = 1, max = 1200) int tokens,
-                                        @ForAll long seed) {
+    @Test
+    void integerKeyAttentionWithinBound() {
+        qt().withExamples(50).forAll(FusedAttentionSimdProperties.attnCases(7, 2, 130, 5, 1200))
+                .checkAssert(c -> integerKeyAttentionWithinBound(c.schemeIx(), c.kvHeads(), c.group(), c.d(), c.gIx(),
+                        c.residual(), c.tokens(), c.seed()));
+    }
+
+    void integerKeyAttentionWithinBound(int schemeIx, int kvHeads, int group, int d, int gIx, int residual, int tokens, long seed) {
         int g = new int[] {32, 32, 32, 32, 16, 20}[gIx]; // mostly the integer path; 16 and 20 fall back to float
         try (Arena arena = Arena.ofShared(); KernelPool one = new KernelPool(1); KernelPool two = new KernelPool(2)) {
             var b = FusedAttentionSimdProperties.build(arena, seed, schemeIx, kvHeads, group, d, g, residual, tokens);
@@ -164,8 +171,9 @@ class IntegerKeySimdProperties {
             }
             if (schemeIx == TERNARY || g != 32) {
                 float[] flt = new float[want.length];
-                new QuantizedAttention(b.cache(), b.queryHeads(), one, false).attend(b.q(), flt);
-                assertArrayEquals(flt, got1, "fallback heads must equal the float path");
+                // heads the integer path cannot take run the float-tile path, the same code as integerKeys = false, fused = false
+                new QuantizedAttention(b.cache(), b.queryHeads(), one, false, false).attend(b.q(), flt);
+                assertArrayEquals(flt, got1, "fallback heads must equal the float-tile path");
             }
         }
     }

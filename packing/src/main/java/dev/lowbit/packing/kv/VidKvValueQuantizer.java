@@ -104,6 +104,11 @@ public final class VidKvValueQuantizer implements KvBlockCodec {
         return meta.get(I64, metaOff + firstRowOffset());
     }
 
+    /** Dequantizes side row {@code r} (one salient token's INT2 row) into {@code out[outOff, outOff + d)}. */
+    public void dequantizeSalientRow(RowStore rows, long r, float[] out, int outOff) {
+        rowCodec.dequantizeRow(rows.codes(r), rows.codeOffset(r), rows.meta(r), rows.metaOffset(r), out, outOff);
+    }
+
     @Override
     public void quantize(float[] x, int xOff, boolean[] salient, MemorySegment codes, long codeOff,
                          MemorySegment meta, long metaOff, RowStore rows) {

@@ -1,0 +1,125 @@
+# Generates the per-pass-size kernels of FusedBlock.java (everything after the hand-written part,
+# from "/** 4 heads, INT1 rows" to the end): python3 fused_block_kernels.py > body.java, then splice.
+# One accumulator variable per head is what keeps them in registers; Java has no way to say
+# "H accumulators" generically, hence the generator.
+def accs(H): return [f"a{h}" for h in range(H)]
+def key_fn(H, kind):
+    A=accs(H)
+    decl="\n".join(f"        FloatVector {a} = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride) : FloatVector.zero(F);\n        FloatVector {a}b = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride + L) : FloatVector.zero(F);" for h,a in enumerate(A))
+    fmas="\n".join(f"            FloatVector q{h} = FloatVector.broadcast(F, q[qOff + {h} * rows + r]);\n            {a} = k.fma(q{h}, {a});\n            {a}b = kb.fma(q{h}, {a}b);" for h,a in enumerate(A))
+    stores="\n".join(f"        {a}.intoArray(sc, sOff + {h} * stride);\n        {a}b.intoArray(sc, sOff + {h} * stride + L);" for h,a in enumerate(A))
+    if kind=="Int1":
+        dec="""            int w = words[wOff + r];
+            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));"""
+    elif kind=="Int2":
+        dec="""            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);"""
+    else:
+        dec="""            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);"""
+    arr = "int[] words" if kind=="Int1" else "long[] codes2"
+    return f"""
+    /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+2L)}} as two vectors (add: onto the scores already in sc). */
+    private static void keys{kind}x{H}({arr}, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {{
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+{decl}
+        for (int r = r0; r < r1; r++) {{
+{dec}
+{fmas}
+        }}
+{stores}
+    }}
+"""
+def val_fn(H, kind):
+    A=accs(H)
+    decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
+    fmas="\n".join(f"                    {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * stride + t]), {a});" for h,a in enumerate(A))
+    outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, sc, "+("mn" if kind=="Int2" else "null")+", sums, acc, aOff);"
+    if kind=="Tern":
+        body="""                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+%s
+                }""" % fmas
+        words="""            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+%s
+            }""" % body
+    elif kind=="Int2":
+        body="""                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+%s
+                }""" % fmas
+        words="""            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+%s
+            }""" % body
+    else: # Int1
+        body="""                for (int t = 0; t < 32; t++) {
+                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
+                    x = x.lanewise(VectorOperators.LSHR, 1);
+%s
+                }""" % fmas
+        words="""            {
+                IntVector x = IntVector.fromArray(I, words, c);
+%s
+            }""" % body
+    return f"""
+    /** {H} heads of per-channel {kind.upper()} values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void values{kind}x{H}(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {{
+        for (int c = 0; c < d; c += L) {{
+{decl}
+{words}
+{outs}
+        }}
+    }}
+"""
+def tok_fn(H):
+    A=accs(H)
+    decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
+    fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * stride + t]), {a});" for h,a in enumerate(A))
+    outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, null, null, null, acc, aOff);"
+    return f"""
+    /** {H} heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
+    private static void valuesTokenInt2x{H}(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+                                          int nh, float[] acc, int aOff, float[] tmp) {{
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        for (int c = 0; c < d; c += L) {{
+            int j = c >>> 5;
+            int sh = 2 * (c & 31);
+{decl}
+            for (int t = 0; t < G; t++) {{
+                int k = t * ng + j;
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
+                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+{fmas}
+            }}
+{outs}
+        }}
+    }}
+"""
+out=[]
+for H in (4,7,8):
+    for k in ("Int1","Int2","Tern"):
+        out.append(key_fn(H,k))
+    for k in ("Tern","Int2","Int1"):
+        out.append(val_fn(H,k))
+    out.append(tok_fn(H))
+import sys
+sys.stdout.write("".join(out))

@@ -1,0 +1,1343 @@
+package dev.lowbit.kernels.attention;
+
+import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.packing.kv.ChannelGroupCodec;
+import dev.lowbit.packing.kv.KvBlockCodec;
+import dev.lowbit.packing.kv.RowStore;
+import dev.lowbit.packing.kv.TokenGroupCodec;
+import dev.lowbit.packing.kv.VidKvKeyQuantizer;
+import dev.lowbit.packing.kv.VidKvValueQuantizer;
+import dev.lowbit.packing.format.PackedFormat;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-fused block kernels for G = 32 token blocks (any vector width): each packed key row
+ * is decoded once into a vector of L tokens <em>in registers</em> and multiplied into the scores
+ * of up to 8 query heads at once (one accumulator per head); each value code vector (L channels
+ * of one token) is decoded once in registers and multiplied into up to 8 heads' outputs. No
+ * float tile is stored and re-read, no scalar {@code MemorySegment} read per row: a block's codes
+ * and metadata are copied once into per-worker arrays (one bounds check per copy).
+ *
+ * <p>Heads go in passes of 8 (or 4 when at most 4 remain); a pass with fewer real heads runs on
+ * zero query rows whose scores are never used, so a GQA group of 7 is one pass at full rate
+ * (the old tile kernel ran 7 = 4 + 3, the 3 at half rate).
+ *
+ * <p>Arithmetic (what the scalar reference {@link FusedBlockReference} repeats, and why results
+ * equal the tile kernel's within float rounding): key rows decode exactly as the codecs do
+ * (INT2: {@code code·step + min} with one FMA; INT1: ±scale; TERNARY2: trit·scale); per-channel
+ * values accumulate {@code Σ_t p_t·code_t} unscaled and apply the channel's scale (and
+ * {@code min·Σp} for INT2) once per block; per-token INT2 values decode as the keys. Per-worker
+ * scratch; allocation-free per call.
+ */
+final class FusedBlock {
+    static final int G = 32;
+    private static final VectorSpecies<Float> F = VectorShapes.F;
+    private static final VectorSpecies<Integer> I = VectorShapes.I;
+    private static final int L = F.length();
+    private static final long LANE_BITS = (1L << L) - 1;
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+    private static final FloatVector MINUS_ONE = FloatVector.broadcast(F, -1f);
+
+    static final int INT1 = KvTileDecoder.INT1;
+    static final int INT2 = KvTileDecoder.INT2;
+    static final int TERNARY2 = 2;
+
+    /** How a key block's rows are read: runs of rows of one kind with contiguous codes and metadata. */
+    static final class KeyLayout {
+        final int rows;
+        final int[] runKind;
+        final int[] runStart;
+        final int[] runEnd;
+        final int[] runCodeByte;
+        final int[] runMetaByte;
+
+        private KeyLayout(KvTileDecoder.KeyPlan p, int[] kind, int[] start, int[] end, int[] codeByte, int[] metaByte) {
+            this.rows = p.rows;
+            this.runKind = kind;
+            this.runStart = start;
+            this.runEnd = end;
+            this.runCodeByte = codeByte;
+            this.runMetaByte = metaByte;
+        }
+
+        /** The layout of a plan, or null when the plan is not G = 32 or its rows are not contiguous runs. */
+        static KeyLayout of(KvTileDecoder.KeyPlan p) {
+            if (p.codec.groupSize() != G || p.rows == 0) {
+                return null;
+            }
+            java.util.List<int[]> runs = new java.util.ArrayList<>();
+            int r0 = 0;
+            for (int r = 1; r <= p.rows; r++) {
+                if (r == p.rows || p.kind[r] != p.kind[r0]) {
+                    int k = p.kind[r0];
+                    int cb = k == INT1 ? 4 : 8;
+                    int mb = k == INT2 ? 4 : 2;
+                    for (int i = r0; i < r; i++) {
+                        if (p.codeOff[i] != p.codeOff[r0] + (i - r0) * cb || p.metaOff[i] != p.metaOff[r0] + (i - r0) * mb) {
+                            return null;
+                        }
+                    }
+                    runs.add(new int[] {k, r0, r, p.codeOff[r0], p.metaOff[r0]});
+                    r0 = r;
+                }
+            }
+            int n = runs.size();
+            int[][] a = new int[5][n];
+            for (int i = 0; i < n; i++) {
+                for (int f = 0; f < 5; f++) {
+                    a[f][i] = runs.get(i)[f];
+                }
+            }
+            return new KeyLayout(p, a[0], a[1], a[2], a[3], a[4]);
+        }
+    }
+
+    /** How a value block is read. */
+    static final class ValuesLayout {
+        final int kind;
+        final boolean perToken;
+        final VidKvValueQuantizer vidkv;
+        final int ng;
+
+        private ValuesLayout(int kind, boolean perToken, VidKvValueQuantizer vidkv, int ng) {
+            this.kind = kind;
+            this.perToken = perToken;
+            this.vidkv = vidkv;
+            this.ng = ng;
+        }
+
+        /** The layout of a value codec, or null when it has no fused kernel (G != 32). */
+        static ValuesLayout of(KvBlockCodec c) {
+            if (c.groupSize() != G) {
+                return null;
+            }
+            if (c instanceof VidKvValueQuantizer v) {
+                return new ValuesLayout(TERNARY2, false, v, 0);
+            }
+            if (c instanceof ChannelGroupCodec cg) {
+                int k = switch (cg.format()) {
+                    case INT1 -> INT1;
+                    case INT2 -> INT2;
+                    case TERNARY2 -> TERNARY2;
+                    default -> -1;
+                };
+                return k < 0 ? null : new ValuesLayout(k, false, null, 0);
+            }
+            if (c instanceof TokenGroupCodec tg && tg.name().equals("int2/token")) {
+                return new ValuesLayout(INT2, true, null, tg.groupsPerToken());
+            }
+            return null;
+        }
+    }
+
+    // per-worker scratch
+    private final long[] codes2;
+    private final int[] words1;
+    /** FP16 metadata of a block widened to floats ({@link DenseAttention#widen}: exact, SIMD). */
+    private final float[] mf;
+    private final float[] ra;
+    private final float[] rb;
+    private final int dp;
+    private final int[] vwords;
+    private final float[] vscale;
+    private final float[] vmin;
+    private final long[] tcodes;
+    private final float[] tstep;
+    private final float[] tmin;
+    private final float[] sums = new float[8 + PAD];
+    /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
+    private final float[] tmp = new float[8 * L + PAD];
+    private final float[] row;
+
+    /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
+    FusedBlock(int keyRows, int d) {
+        int ng = (d + G - 1) / G;
+        // every scratch array ends 64 bytes or more before the next object, so two workers' scratch
+        // never shares a cache line that one of them writes
+        codes2 = new long[Math.max(keyRows, G * ng) + PAD];
+        words1 = new int[keyRows + PAD];
+        mf = new float[Math.max(2 * keyRows, Math.max(2 * d, 2 * G * ng)) + PAD];
+        ra = new float[keyRows + PAD];
+        rb = new float[keyRows + PAD];
+        dp = KvTileDecoder.roundUp(d, L);
+        vwords = new int[2 * dp + PAD];
+        vscale = new float[dp + PAD];
+        vmin = new float[dp + PAD];
+        tcodes = new long[G * ng + PAD];
+        tstep = new float[G * ng + PAD];
+        tmin = new float[G * ng + PAD];
+        row = new float[d + PAD];
+    }
+
+    /** Slack elements after each scratch array (64 bytes of floats or ints). */
+    static final int PAD = 16;
+
+    /**
+     * Scores of {@code heads} query heads against one key block: {@code sc[h·stride + t]} for
+     * t in [0, 32) and h in [0, padded heads) (padded: rounded up to the pass size; the padded
+     * query rows in {@code q} must be zero). {@code q[qOff + h·rows + r]}: prepared query row r
+     * of head h.
+     */
+    void keyScores(KeyLayout k, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff,
+                   float[] q, int qOff, int heads, float[] sc, int stride) {
+        int rows = k.rows;
+        for (int run = 0; run < k.runKind.length; run++) {
+            int kind = k.runKind[run];
+            int r0 = k.runStart[run];
+            int n = k.runEnd[run] - r0;
+            long cb = codeOff + k.runCodeByte[run];
+            long mb = metaOff + k.runMetaByte[run];
+            if (kind == INT1) {
+                MemorySegment.copy(codes, I32, cb, words1, 0, n);
+                DenseAttention.widen(meta, mb, n, mf);
+                System.arraycopy(mf, 0, ra, r0, n);
+            } else {
+                MemorySegment.copy(codes, I64, cb, codes2, 0, n);
+                if (kind == INT2) {
+                    DenseAttention.widen(meta, mb, 2 * n, mf);
+                    for (int i = 0; i < n; i++) {
+                        ra[r0 + i] = mf[2 * i];
+                        rb[r0 + i] = mf[2 * i + 1];
+                    }
+                } else {
+                    DenseAttention.widen(meta, mb, n, mf);
+                    System.arraycopy(mf, 0, ra, r0, n);
+                }
+            }
+            boolean add = run > 0;
+            for (int h = 0; h < heads; h += 8) {
+                int pass = pass(heads - h);
+                boolean four = pass == 4;
+                int qo = qOff + h * rows;
+                int so = h * stride;
+                for (int j = 0; j < G; j += 2 * L) { // two token vectors per pass
+                    if (pass == 7) {
+                        if (kind == INT1) {
+                            keysInt1x7(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        } else if (kind == INT2) {
+                            keysInt2x7(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        } else {
+                            keysTernx7(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        }
+                    } else if (kind == INT1) {
+                        if (four) {
+                            keysInt1x4(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        } else {
+                            keysInt1x8(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        }
+                    } else if (kind == INT2) {
+                        if (four) {
+                            keysInt2x4(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        } else {
+                            keysInt2x8(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        }
+                    } else if (four) {
+                        keysTernx4(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                    } else {
+                        keysTernx8(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Heads of the pass that starts with {@code remaining} heads to go: 8; exactly 7 (the
+     * Qwen2 / LLaVA-OV GQA group, no padded head); or 4 when at most 4 remain. Padded heads
+     * (q rows zero) fill a pass of 8 or 4.
+     */
+    static int pass(int remaining) {
+        return remaining >= 8 ? 8 : remaining == 7 ? 7 : remaining <= 4 ? 4 : 8;
+    }
+
+    /** Heads rounded up to whole passes (see {@link #pass}). */
+    static int paddedHeads(int heads) {
+        int full = heads / 8 * 8;
+        int rest = heads - full;
+        return full + (rest == 0 ? 0 : pass(rest));
+    }
+
+    /**
+     * {@code acc[aOff + h·d + c] += Σ_t p[h·stride + t] · v̂_t[c]} for the {@code heads} real heads
+     * (p of padded heads is read but not used).
+     */
+    void values(ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+                int d, float[] p, int heads, int stride, float[] acc, int aOff) {
+        if (v.perToken) {
+            int ng = v.ng;
+            int n = G * ng;
+            MemorySegment.copy(codes, I64, codeOff, tcodes, 0, n);
+            DenseAttention.widen(meta, metaOff, 2 * n, mf);
+            for (int i = 0; i < n; i++) {
+                tstep[i] = mf[2 * i];
+                tmin[i] = mf[2 * i + 1];
+            }
+            for (int h = 0; h < heads; h += 8) {
+                int nh = Math.min(8, heads - h);
+                if (nh <= 4) {
+                    valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                } else if (nh == 7) {
+                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                } else {
+                    valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                }
+            }
+            return;
+        }
+        int kind = v.kind;
+        if (kind == INT1) {
+            MemorySegment.copy(codes, I32, codeOff, vwords, 0, d);
+            DenseAttention.widen(meta, metaOff, d, vscale);
+        } else {
+            MemorySegment.copy(codes, I64, codeOff, codes2, 0, d);
+            for (int c = 0; c < d; c++) {
+                long w = codes2[c];
+                vwords[c] = (int) w;
+                vwords[dp + c] = (int) (w >>> 32);
+            }
+            if (kind == INT2) {
+                DenseAttention.widen(meta, metaOff, 2 * d, mf);
+                for (int c = 0; c < d; c++) {
+                    vscale[c] = mf[2 * c];
+                    vmin[c] = mf[2 * c + 1];
+                }
+            } else {
+                DenseAttention.widen(meta, metaOff, d, vscale);
+            }
+        }
+        for (int h = 0; h < heads; h += 8) {
+            int nh = Math.min(8, heads - h);
+            int po = h * stride;
+            if (kind == INT2) {
+                for (int i = 0; i < nh; i++) {
+                    sums[i] = sumP(p, po + i * stride);
+                }
+            }
+            boolean four = nh <= 4;
+            int ao = aOff + h * d;
+            if (nh == 7) {
+                if (kind == TERNARY2) {
+                    valuesTernx7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                } else if (kind == INT2) {
+                    valuesInt2x7(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
+                } else {
+                    valuesInt1x7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                }
+            } else if (kind == TERNARY2) {
+                if (four) {
+                    valuesTernx4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                } else {
+                    valuesTernx8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                }
+            } else if (kind == INT2) {
+                if (four) {
+                    valuesInt2x4(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
+                } else {
+                    valuesInt2x8(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
+                }
+            } else if (four) {
+                valuesInt1x4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+            } else {
+                valuesInt1x8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+            }
+        }
+        if (v.vidkv != null) { // salient tokens: ternary codes 0, their INT2 row on top
+            VidKvValueQuantizer q = v.vidkv;
+            int salient = meta.get(I32, metaOff + q.maskOffset()); // G = 32: the whole mask, bit t = token t
+            if (salient != 0) {
+                long r = q.firstRow(meta, metaOff);
+                for (int bits = salient; bits != 0; bits &= bits - 1) { // tokens in order
+                    int t = Integer.numberOfTrailingZeros(bits);
+                    q.dequantizeSalientRow(rows, r, row, 0);
+                    for (int h = 0; h < heads; h++) {
+                        TileOps.accumulate(p, h * stride + t, 1, row, 0, d, acc, aOff + h * d);
+                    }
+                    r++;
+                }
+            }
+        }
+    }
+
+    /** Σ_t p[off + t] over the block, left to right. */
+    private static float sumP(float[] p, int off) {
+        float s = 0;
+        for (int t = 0; t < G; t++) {
+            s += p[off + t];
+        }
+        return s;
+    }
+
+    /**
+     * {@code acc[aOff + h·d + c ..] += tmp[h·L ..]·scale (+ min·sums[h])} for the nh real heads,
+     * masked past d (scale null: added as is). The kernels hand their accumulators over through
+     * {@code tmp} rather than as vector arguments: a vector passed to a call C2 does not inline is
+     * boxed, and the kernels are too large to inline everything into.
+     */
+    static void finish(float[] tmp, int nh, int c, int d, float[] scale, float[] min, float[] sums, float[] acc, int aOff) {
+        boolean full = c + L <= d;
+        VectorMask<Float> m = F.indexInRange(c, d);
+        for (int h = 0; h < nh; h++) {
+            FloatVector r = FloatVector.fromArray(F, tmp, h * L);
+            if (scale != null) {
+                r = r.mul(FloatVector.fromArray(F, scale, c));
+                if (min != null) {
+                    r = FloatVector.fromArray(F, min, c).fma(FloatVector.broadcast(F, sums[h]), r);
+                }
+            }
+            int o = aOff + h * d + c;
+            if (full) {
+                FloatVector.fromArray(F, acc, o).add(r).intoArray(acc, o);
+            } else {
+                FloatVector.fromArray(F, acc, o, m).add(r).intoArray(acc, o, m);
+            }
+        }
+    }
+
+    /** 4 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysInt1x4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            int w = words[wOff + r];
+            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+    }
+
+    /** 4 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysInt2x4(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+    }
+
+    /** 4 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysTernx4(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+    }
+
+    /** 4 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesTernx4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+        }
+    }
+
+    /** 4 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt2x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+        }
+    }
+
+    /** 4 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt1x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            {
+                IntVector x = IntVector.fromArray(I, words, c);
+                for (int t = 0; t < 32; t++) {
+                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
+                    x = x.lanewise(VectorOperators.LSHR, 1);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+        }
+    }
+
+    /** 4 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
+    private static void valuesTokenInt2x4(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+                                          int nh, float[] acc, int aOff, float[] tmp) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        for (int c = 0; c < d; c += L) {
+            int j = c >>> 5;
+            int sh = 2 * (c & 31);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int t = 0; t < G; t++) {
+                int k = t * ng + j;
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
+                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, null, null, null, acc, aOff);
+        }
+    }
+
+    /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysInt1x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            int w = words[wOff + r];
+            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+    }
+
+    /** 7 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysInt2x7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+    }
+
+    /** 7 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysTernx7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+    }
+
+    /** 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+        }
+    }
+
+    /** 7 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+        }
+    }
+
+    /** 7 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            {
+                IntVector x = IntVector.fromArray(I, words, c);
+                for (int t = 0; t < 32; t++) {
+                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
+                    x = x.lanewise(VectorOperators.LSHR, 1);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+        }
+    }
+
+    /** 7 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
+    private static void valuesTokenInt2x7(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+                                          int nh, float[] acc, int aOff, float[] tmp) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        for (int c = 0; c < d; c += L) {
+            int j = c >>> 5;
+            int sh = 2 * (c & 31);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            for (int t = 0; t < G; t++) {
+                int k = t * ng + j;
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
+                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, null, null, null, acc, aOff);
+        }
+    }
+
+    /** 8 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysInt1x8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
+        FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
+        FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            int w = words[wOff + r];
+            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector neg = pos.neg();
+            FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
+            FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            a7 = k.fma(q7, a7);
+            a7b = kb.fma(q7, a7b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+        a7.intoArray(sc, sOff + 7 * stride);
+        a7b.intoArray(sc, sOff + 7 * stride + L);
+    }
+
+    /** 8 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysInt2x8(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
+        FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
+        FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            long w = codes2[wOff + r];
+            FloatVector st = FloatVector.broadcast(F, ra[r]);
+            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
+            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            a7 = k.fma(q7, a7);
+            a7b = kb.fma(q7, a7b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+        a7.intoArray(sc, sOff + 7 * stride);
+        a7b.intoArray(sc, sOff + 7 * stride + L);
+    }
+
+    /** 8 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
+    private static void keysTernx8(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+                                    float[] sc, int sOff, int stride, boolean add) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
+        FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
+        FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
+        FloatVector a1b = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride + L) : FloatVector.zero(F);
+        FloatVector a2 = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride) : FloatVector.zero(F);
+        FloatVector a2b = add ? FloatVector.fromArray(F, sc, sOff + 2 * stride + L) : FloatVector.zero(F);
+        FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
+        FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
+        FloatVector a4 = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride) : FloatVector.zero(F);
+        FloatVector a4b = add ? FloatVector.fromArray(F, sc, sOff + 4 * stride + L) : FloatVector.zero(F);
+        FloatVector a5 = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride) : FloatVector.zero(F);
+        FloatVector a5b = add ? FloatVector.fromArray(F, sc, sOff + 5 * stride + L) : FloatVector.zero(F);
+        FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
+        FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
+        FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
+        FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
+        for (int r = r0; r < r1; r++) {
+            long w = codes2[wOff + r];
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            a0 = k.fma(q0, a0);
+            a0b = kb.fma(q0, a0b);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            a1 = k.fma(q1, a1);
+            a1b = kb.fma(q1, a1b);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            a2 = k.fma(q2, a2);
+            a2b = kb.fma(q2, a2b);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            a3 = k.fma(q3, a3);
+            a3b = kb.fma(q3, a3b);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            a4 = k.fma(q4, a4);
+            a4b = kb.fma(q4, a4b);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            a5 = k.fma(q5, a5);
+            a5b = kb.fma(q5, a5b);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            a6 = k.fma(q6, a6);
+            a6b = kb.fma(q6, a6b);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            a7 = k.fma(q7, a7);
+            a7b = kb.fma(q7, a7b);
+        }
+        a0.intoArray(sc, sOff + 0 * stride);
+        a0b.intoArray(sc, sOff + 0 * stride + L);
+        a1.intoArray(sc, sOff + 1 * stride);
+        a1b.intoArray(sc, sOff + 1 * stride + L);
+        a2.intoArray(sc, sOff + 2 * stride);
+        a2b.intoArray(sc, sOff + 2 * stride + L);
+        a3.intoArray(sc, sOff + 3 * stride);
+        a3b.intoArray(sc, sOff + 3 * stride + L);
+        a4.intoArray(sc, sOff + 4 * stride);
+        a4b.intoArray(sc, sOff + 4 * stride + L);
+        a5.intoArray(sc, sOff + 5 * stride);
+        a5b.intoArray(sc, sOff + 5 * stride + L);
+        a6.intoArray(sc, sOff + 6 * stride);
+        a6b.intoArray(sc, sOff + 6 * stride + L);
+        a7.intoArray(sc, sOff + 7 * stride);
+        a7b.intoArray(sc, sOff + 7 * stride + L);
+    }
+
+    /** 8 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesTernx8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+        }
+    }
+
+    /** 8 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt2x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector x = IntVector.fromArray(I, words, half * dp + c);
+                int t0 = 16 * half;
+                for (int t = t0; t < t0 + 16; t++) {
+                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
+                    x = x.lanewise(VectorOperators.LSHR, 2);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+        }
+    }
+
+    /** 8 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
+    private static void valuesInt1x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+                                      float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            {
+                IntVector x = IntVector.fromArray(I, words, c);
+                for (int t = 0; t < 32; t++) {
+                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
+                    x = x.lanewise(VectorOperators.LSHR, 1);
+                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+        }
+    }
+
+    /** 8 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
+    private static void valuesTokenInt2x8(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+                                          int nh, float[] acc, int aOff, float[] tmp) {
+        IntVector shifts = IntVector.zero(I).addIndex(2);
+        for (int c = 0; c < d; c += L) {
+            int j = c >>> 5;
+            int sh = 2 * (c & 31);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            for (int t = 0; t < G; t++) {
+                int k = t * ng + j;
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
+                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, null, null, null, acc, aOff);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lowbit.kernels.attention;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.kv.KvCacheSnapshot;
+import java.lang.foreign.Arena;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * The register-fused block kernels ({@link FusedBlock}) equal their scalar reference
+ * ({@link FusedBlockReference}: the same float operations in the same order) bit for bit, for
+ * every key and value layout (VidKV, KIVI-2, int2, int1, ternary), GQA groups 1..17 (passes of
+ * 8 and 4 with padded heads), head dims that are multiples of nothing; and fused attention gives
+ * bit-identical results on 1 and 2 threads. Re-run on 256/128-bit species by surefire.
+ */
+class FusedBlockSimdProperties {
+    private static final String[] SCHEMES = {"vidkv", "kivi2", "int2", "int1", "ternary"};
+
+    record Case(int schemeIx, int group, int d, int blocks, long seed) {}
+
+    static Gen<Case> cases(int maxGroup, int maxD, int maxBlocks) {
+        Gen<Integer> scheme = integers().between(0, 4);
+        Gen<Integer> group = integers().between(1, maxGroup);
+        Gen<Integer> dim = integers().between(1, maxD);
+        Gen<Integer> blocks = integers().between(1, maxBlocks);
+        Gen<Long> seed = longs().all();
+        return in -> new Case(scheme.generate(in), group.generate(in), dim.generate(in), blocks.generate(in), seed.generate(in));
+    }
+
+    @Test
+    void blockKernelsEqualScalarReference() {
+        qt().withExamples(60).forAll(cases(17, 140, 3)).checkAssert(c -> {
+            try (Arena arena = Arena.ofShared()) {
+                check(arena, c);
+            }
+        });
+    }
+
+    private static void check(Arena arena, Case c) {
+        int d = c.d();
+        int group = c.group();
+        var b = FusedAttentionSimdProperties.build(arena, c.seed(), c.schemeIx(), 1, group, d, 32, 0, c.blocks() * 32 + 7);
+        KvCacheSnapshot s = b.cache().snapshot();
+        var kp = new KvTileDecoder.KeyPlan(s.keyCodec(0));
+        FusedBlock.KeyLayout kl = FusedBlock.KeyLayout.of(kp);
+        FusedBlock.ValuesLayout vl = FusedBlock.ValuesLayout.of(s.valueCodec(0));
+        assertNotNull(kl, SCHEMES[c.schemeIx()] + " keys have a fused layout");
+        assertNotNull(vl, SCHEMES[c.schemeIx()] + " values have a fused layout");
+        int ph = FusedBlock.paddedHeads(group);
+        int rows = kp.rows;
+        Random r = new Random(c.seed() ^ 0x5DEECE66DL);
+        float[] q = new float[ph * rows];
+        for (int i = 0; i < group * rows; i++) {
+            q[i] = (float) r.nextGaussian();
+        }
+        int stride = 32;
+        float[] p = new float[ph * stride];
+        FusedBlock fb = new FusedBlock(rows, d);
+        for (long blk = 0; blk < s.quantizedBlocks(); blk++) {
+            float[] got = new float[ph * stride];
+            float[] want = new float[ph * stride];
+            fb.keyScores(kl, s.keyCodes(0, blk), s.keyCodeOffset(0, blk), s.keyMeta(0, blk), s.keyMetaOffset(0, blk), q, 0, group, got, stride);
+            FusedBlockReference.keyScores(kl, s.keyCodes(0, blk), s.keyCodeOffset(0, blk), s.keyMeta(0, blk), s.keyMetaOffset(0, blk), q, 0, group, want, stride);
+            for (int i = 0; i < group * stride; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), SCHEMES[c.schemeIx()] + " score head "
+                        + i / stride + " token " + i % stride + " on " + VectorShapes.describe() + ": " + got[i] + " vs " + want[i]);
+            }
+            for (int i = 0; i < p.length; i++) { // probabilities in [0, 1], some exactly 0 and 1
+                p[i] = r.nextInt(10) == 0 ? r.nextInt(2) : r.nextFloat();
+            }
+            float[] accGot = new float[ph * d];
+            for (int i = 0; i < accGot.length; i++) {
+                accGot[i] = (float) r.nextGaussian();
+            }
+            float[] accWant = accGot.clone();
+            fb.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk), s.valueRows(0),
+                    d, p, group, stride, accGot, 0);
+            FusedBlockReference.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
+                    s.valueRows(0), d, p, group, stride, accWant, 0, VectorShapes.F.length());
+            for (int i = 0; i < group * d; i++) {
+                assertEquals(Float.floatToRawIntBits(accWant[i]), Float.floatToRawIntBits(accGot[i]), SCHEMES[c.schemeIx()] + " value head "
+                        + i / d + " channel " + i % d + " on " + VectorShapes.describe() + ": " + accGot[i] + " vs " + accWant[i]);
+            }
+        }
+    }
+
+    @Test
+    void sameResultOnOneAndTwoThreads() {
+        qt().withExamples(25).forAll(FusedAttentionSimdProperties.attnCases(9, 2, 96, 2, 1500)).checkAssert(c -> {
+            int g = new int[] {32, 32, 16}[c.gIx()];
+            try (Arena arena = Arena.ofShared(); KernelPool one = new KernelPool(1); KernelPool two = new KernelPool(2)) {
+                var b = FusedAttentionSimdProperties.build(arena, c.seed(), c.schemeIx(), c.kvHeads(), c.group(), c.d(), g, c.residual(), c.tokens());
+                float[] got1 = new float[b.q().length];
+                float[] got2 = new float[b.q().length];
+                QuantizedAttention a1 = new QuantizedAttention(b.cache(), b.queryHeads(), one);
+                QuantizedAttention a2 = new QuantizedAttention(b.cache(), b.queryHeads(), two);
+                a1.attend(b.q(), got1);
+                a2.attend(b.q(), got2);
+                assertArrayEquals(got1, got2, "1 vs 2 threads, " + SCHEMES[c.schemeIx()] + " g " + g + " on " + VectorShapes.describe());
+                float[] again = new float[got2.length];
+                a2.attend(b.q(), again);
+                assertArrayEquals(got2, again, "the same step twice");
+            }
+        });
+    }
+}
