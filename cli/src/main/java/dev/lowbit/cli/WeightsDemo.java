@@ -1,6 +1,8 @@
 package dev.lowbit.cli;
 
 import dev.lowbit.kernels.gemv.Fp32Gemv;
+import dev.lowbit.kernels.gemv.Gemv;
+import dev.lowbit.kernels.gemv.Int8LutGemv;
 import dev.lowbit.kernels.gemv.LowBitGemv;
 import dev.lowbit.kernels.gemv.RowPool;
 import dev.lowbit.packing.ErrorStats;
@@ -82,18 +84,25 @@ final class WeightsDemo {
             gemv.add(new GemvRow("fp32", fp32.weightBytes(), f1, fn, 0));
             for (PackedFormat f : List.of(PackedFormat.BITMOD4, PackedFormat.BITMOD3, PackedFormat.TERNARY2, PackedFormat.INT2)) {
                 QuantizedTensor qt = p.task("packing " + f.name().toLowerCase(), () -> QuantizedTensor.quantize(wt, f, GroupAxis.TOKEN, GROUP, arena));
-                LowBitGemv k = new LowBitGemv(qt);
-                double ms1 = p.task("timing " + f.name().toLowerCase() + " GEMV, 1 thread", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, one), 15));
-                double msN = p.task("timing " + f.name().toLowerCase() + " GEMV, " + threads + " threads", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, pool), 15));
-                double err = 0;
-                double ref = 0;
-                for (int i = 0; i < rows; i++) {
-                    err += ((double) y[i] - yRef[i]) * ((double) y[i] - yRef[i]);
-                    ref += (double) yRef[i] * yRef[i];
-                }
-                gemv.add(new GemvRow(f.name().toLowerCase(), k.weightBytes(), ms1, msN, Math.sqrt(err / ref)));
+                // Each format twice: float activations (reference path), then int8 activations (fast path).
+                String name = f.name().toLowerCase();
+                gemv.add(timed(name, new LowBitGemv(qt), x, y, yRef, one, pool, p));
+                gemv.add(timed(name + "_i8", new Int8LutGemv(qt), x, y, yRef, one, pool, p));
             }
         }
         return new Result(rows, cols, threads, errors, gemv, types.toString());
+    }
+
+    /** Times {@code k} on one thread and on {@code pool}; its error is relative L2 against {@code yRef}. */
+    private static GemvRow timed(String name, Gemv k, float[] x, float[] y, float[] yRef, RowPool one, RowPool pool, Progress p) {
+        double ms1 = p.task("timing " + name + " GEMV, 1 thread", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, one), 15));
+        double msN = p.task("timing " + name + " GEMV, " + pool.threads() + " threads", () -> QuickTimer.medianMillis(() -> k.multiply(x, y, pool), 15));
+        double err = 0;
+        double ref = 0;
+        for (int i = 0; i < y.length; i++) {
+            err += ((double) y[i] - yRef[i]) * ((double) y[i] - yRef[i]);
+            ref += (double) yRef[i] * yRef[i];
+        }
+        return new GemvRow(name, k.weightBytes(), ms1, msN, Math.sqrt(err / ref));
     }
 }
