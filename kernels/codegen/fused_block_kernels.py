@@ -6,7 +6,7 @@ def accs(H): return [f"a{h}" for h in range(H)]
 def key_fn(H, kind):
     A=accs(H)
     decl="\n".join(f"        FloatVector {a} = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride) : FloatVector.zero(F);\n        FloatVector {a}b = add ? FloatVector.fromArray(F, sc, sOff + {h} * stride + L) : FloatVector.zero(F);" for h,a in enumerate(A))
-    fmas="\n".join(f"            FloatVector q{h} = FloatVector.broadcast(F, q[qOff + {h} * rows + r]);\n            {a} = k.fma(q{h}, {a});\n            {a}b = kb.fma(q{h}, {a}b);" for h,a in enumerate(A))
+    fmas="\n".join(f"            FloatVector q{h} = FloatVector.broadcast(F, q[qOff + 8 * r + {h}]);\n            {a} = k.fma(q{h}, {a});\n            {a}b = kb.fma(q{h}, {a}b);" for h,a in enumerate(A))
     stores="\n".join(f"        {a}.intoArray(sc, sOff + {h} * stride);\n        {a}b.intoArray(sc, sOff + {h} * stride + L);" for h,a in enumerate(A))
     if kind=="Int1":
         dec="""            int w = words[wOff + r];
@@ -18,16 +18,16 @@ def key_fn(H, kind):
         dec="""            long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);"""
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);"""
     else:
         dec="""            long w = codes2[wOff + r];
             IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
             IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
-            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);"""
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);"""
     arr = "int[] words" if kind=="Int1" else "long[] codes2"
     return f"""
     /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+2L)}} as two vectors (add: onto the scores already in sc). */
@@ -44,60 +44,50 @@ def key_fn(H, kind):
 """
 def val_fn(H, kind):
     A=accs(H)
-    decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
-    fmas="\n".join(f"                    {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * stride + t]), {a});" for h,a in enumerate(A))
-    outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, sc, "+("mn" if kind=="Int2" else "null")+", sums, acc, aOff);"
-    if kind=="Tern":
-        body="""                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-%s
-                }""" % fmas
-        words="""            for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-%s
-            }""" % body
-    elif kind=="Int2":
-        body="""                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-%s
-                }""" % fmas
-        words="""            for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-%s
-            }""" % body
-    else: # Int1
-        body="""                for (int t = 0; t < 32; t++) {
-                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
-                    x = x.lanewise(VectorOperators.LSHR, 1);
-%s
-                }""" % fmas
-        words="""            {
-                IntVector x = IntVector.fromArray(I, words, c);
-%s
-            }""" % body
+    dec={"Tern":"TRIT","Int2":"CODE2","Int1":"SIGN1"}[kind]
+    bits=1 if kind=="Int1" else 2
+    per=32 if kind=="Int1" else 16  # tokens per int lane
+    mn="mn" if kind=="Int2" else "null"
+    def body(vecs):
+        decl="\n".join(f"            FloatVector {a}{x} = FloatVector.zero(F);" for a in A for x in vecs)
+        loads="\n".join(f"                IntVector w{x} = IntVector.fromArray(I, words, half * dp + c{'' if i==0 else ' + L'});" for i,x in enumerate(vecs))
+        decs="\n".join(f"                    FloatVector v{x} = w{x}.selectFrom({dec}).reinterpretAsFloats();\n                    w{x} = w{x}.lanewise(VectorOperators.LSHR, {bits});" for x in vecs)
+        fmas="\n".join(f"                    FloatVector p{h} = FloatVector.broadcast(F, pt[8 * t + {h}]);\n" + "\n".join(f"                    {a}{x} = v{x}.fma(p{h}, {a}{x});" for x in vecs) for h,a in enumerate(A))
+        outs="\n".join("\n".join(f"            {a}{x}.intoArray(tmp, {h} * L);" for h,a in enumerate(A)) + f"\n            finish(tmp, nh, c{'' if i==0 else ' + L'}, d, sc, {mn}, sums, acc, aOff);" for i,x in enumerate(vecs))
+        halves = "1" if kind=="Int1" else "2"
+        return f"""{decl}
+            for (int half = 0; half < {halves}; half++) {{
+{loads}
+                for (int t = {per} * half; t < {per} * half + {per}; t++) {{
+{decs}
+{fmas}
+                }}
+            }}
+{outs}"""
     return f"""
-    /** {H} heads of per-channel {kind.upper()} values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void values{kind}x{H}(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * {H} heads of per-channel {kind.upper()} values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void values{kind}x{H}(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {{
-        for (int c = 0; c < d; c += L) {{
-{decl}
-{words}
-{outs}
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {{
+{body(["", "b"])}
+        }}
+        for (; c < d; c += L) {{
+{body([""])}
         }}
     }}
 """
 def tok_fn(H):
     A=accs(H)
     decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
-    fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * stride + t]), {a});" for h,a in enumerate(A))
+    fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, pt[8 * t + {h}]), {a});" for h,a in enumerate(A))
     outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, null, null, null, acc, aOff);"
     return f"""
     /** {H} heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x{H}(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+    private static void valuesTokenInt2x{H}(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
                                           int nh, float[] acc, int aOff, float[] tmp) {{
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {{
@@ -106,8 +96,8 @@ def tok_fn(H):
 {decl}
             for (int t = 0; t < G; t++) {{
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
-                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
 {fmas}
             }}
 {outs}

@@ -44,8 +44,26 @@ final class FusedBlock {
     private static final long LANE_BITS = (1L << L) - 1;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
-    private static final FloatVector MINUS_ONE = FloatVector.broadcast(F, -1f);
+    /*
+     * Decode tables, one lane permute per code vector ({@code selectFrom} → vpermd): lane i holds
+     * the float bits of the value of the code in i's low bits, repeated over the L lanes, so the
+     * permute's index wrap (mod L, L ≥ 4) drops the higher codes of a shifted word and no AND or
+     * int→float conversion is needed. Same floats as the codecs' decode (exact small integers).
+     */
+    /** TERNARY2 trit {@code (c & 1) − (c >> 1 & 1)}: 00 → 0, 01 → +1, 10 → −1, 11 → 0. */
+    private static final IntVector TRIT = table(c -> (c & 1) - (c >> 1 & 1));
+    /** INT2 code as a float: 0..3. */
+    private static final IntVector CODE2 = table(c -> c);
+    /** INT1 sign: 0 → −1, 1 → +1. */
+    private static final IntVector SIGN1 = table(c -> (c & 1) == 1 ? 1 : -1);
+
+    private static IntVector table(java.util.function.IntUnaryOperator valueOfTwoBitCode) {
+        int[] t = new int[L];
+        for (int i = 0; i < L; i++) {
+            t[i] = Float.floatToRawIntBits(valueOfTwoBitCode.applyAsInt(i & 3));
+        }
+        return IntVector.fromArray(I, t, 0);
+    }
 
     static final int INT1 = KvTileDecoder.INT1;
     static final int INT2 = KvTileDecoder.INT2;
@@ -157,6 +175,8 @@ final class FusedBlock {
     /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
     private final float[] tmp = new float[8 * L + PAD];
     private final float[] row;
+    /** One pass's probabilities interleaved {@code [token][8 heads]} (the value kernels' broadcasts). */
+    private final float[] pt = new float[8 * G + PAD];
 
     /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
     FusedBlock(int keyRows, int d) {
@@ -183,9 +203,8 @@ final class FusedBlock {
 
     /**
      * Scores of {@code heads} query heads against one key block: {@code sc[h·stride + t]} for
-     * t in [0, 32) and h in [0, padded heads) (padded: rounded up to the pass size; the padded
-     * query rows in {@code q} must be zero). {@code q[qOff + h·rows + r]}: prepared query row r
-     * of head h.
+     * t in [0, 32) and h in [0, padded heads) (padded: rounded up to the pass size). {@code q}:
+     * the prepared query rows interleaved by {@link #interleaveQuery} from {@code qOff}.
      */
     void keyScores(KeyLayout k, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff,
                    float[] q, int qOff, int heads, float[] sc, int stride) {
@@ -251,6 +270,28 @@ final class FusedBlock {
     }
 
     /**
+     * Interleaves prepared query rows for {@link #keyScores}: {@code q[qOff + h·rows + r]} (heads
+     * [0, heads)) goes to {@code qt[qtOff + (h/8)·8·rows + 8·r + h%8]}, slots past {@code heads} up to
+     * whole passes of 8 are zero. A key row then broadcasts the 8 heads' weights from one cache line
+     * with constant offsets (the [head][row] layout cost a spilled index register and an add per
+     * broadcast, and made the row loop load-port bound).
+     */
+    static void interleaveQuery(float[] q, int qOff, int heads, int rows, float[] qt, int qtOff) {
+        int slots = interleavedHeads(heads);
+        for (int h = 0; h < slots; h++) {
+            int base = qtOff + (h >>> 3) * 8 * rows + (h & 7);
+            for (int r = 0; r < rows; r++) {
+                qt[base + 8 * r] = h < heads ? q[qOff + h * rows + r] : 0f;
+            }
+        }
+    }
+
+    /** Head slots of {@link #interleaveQuery}: heads rounded up to a multiple of 8. */
+    static int interleavedHeads(int heads) {
+        return (heads + 7) & ~7;
+    }
+
+    /**
      * Heads of the pass that starts with {@code remaining} heads to go: 8; exactly 7 (the
      * Qwen2 / LLaVA-OV GQA group, no padded head); or 4 when at most 4 remain. Padded heads
      * (q rows zero) fill a pass of 8 or 4.
@@ -283,12 +324,13 @@ final class FusedBlock {
             }
             for (int h = 0; h < heads; h += 8) {
                 int nh = Math.min(8, heads - h);
+                interleave(p, h * stride, stride, nh, pt);
                 if (nh <= 4) {
-                    valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, pt, nh, acc, aOff + h * d, tmp);
                 } else if (nh == 7) {
-                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, pt, nh, acc, aOff + h * d, tmp);
                 } else {
-                    valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, p, h * stride, stride, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, pt, nh, acc, aOff + h * d, tmp);
                 }
             }
             return;
@@ -324,30 +366,31 @@ final class FusedBlock {
             }
             boolean four = nh <= 4;
             int ao = aOff + h * d;
+            interleave(p, po, stride, nh, pt);
             if (nh == 7) {
                 if (kind == TERNARY2) {
-                    valuesTernx7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesTernx7(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
                 } else if (kind == INT2) {
-                    valuesInt2x7(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesInt2x7(vwords, dp, vscale, vmin, d, pt, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt1x7(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesInt1x7(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == TERNARY2) {
                 if (four) {
-                    valuesTernx4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesTernx4(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesTernx8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesTernx8(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == INT2) {
                 if (four) {
-                    valuesInt2x4(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesInt2x4(vwords, dp, vscale, vmin, d, pt, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt2x8(vwords, dp, vscale, vmin, d, p, po, stride, sums, nh, acc, ao, tmp);
+                    valuesInt2x8(vwords, dp, vscale, vmin, d, pt, sums, nh, acc, ao, tmp);
                 }
             } else if (four) {
-                valuesInt1x4(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                valuesInt1x4(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
             } else {
-                valuesInt1x8(vwords, dp, vscale, null, d, p, po, stride, sums, nh, acc, ao, tmp);
+                valuesInt1x8(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
             }
         }
         if (v.vidkv != null) { // salient tokens: ternary codes 0, their INT2 row on top
@@ -363,6 +406,15 @@ final class FusedBlock {
                     }
                     r++;
                 }
+            }
+        }
+    }
+
+    /** {@code pt[8·t + i] = p[off + i·stride + t]} for the nh heads of a pass (slots past nh keep old values: unused). */
+    private static void interleave(float[] p, int off, int stride, int nh, float[] pt) {
+        for (int i = 0; i < nh; i++) {
+            for (int t = 0; t < G; t++) {
+                pt[8 * t + i] = p[off + i * stride + t];
             }
         }
     }
@@ -420,16 +472,16 @@ final class FusedBlock {
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
         }
@@ -459,20 +511,20 @@ final class FusedBlock {
             long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
         }
@@ -502,18 +554,18 @@ final class FusedBlock {
             long w = codes2[wOff + r];
             IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
             IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
-            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
         }
@@ -527,24 +579,73 @@ final class FusedBlock {
         a3b.intoArray(sc, sOff + 3 * stride + L);
     }
 
-    /** 4 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesTernx4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 4 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesTernx4(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector vb = wb.selectFrom(TRIT).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
             for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -555,24 +656,73 @@ final class FusedBlock {
         }
     }
 
-    /** 4 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesInt2x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 4 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesInt2x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector vb = wb.selectFrom(CODE2).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
             for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -583,23 +733,73 @@ final class FusedBlock {
         }
     }
 
-    /** 4 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesInt1x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 4 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesInt1x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            for (int half = 0; half < 1; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 32 * half; t < 32 * half + 32; t++) {
+                    FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector vb = wb.selectFrom(SIGN1).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
-            {
-                IntVector x = IntVector.fromArray(I, words, c);
-                for (int t = 0; t < 32; t++) {
-                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
-                    x = x.lanewise(VectorOperators.LSHR, 1);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+            for (int half = 0; half < 1; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 32 * half; t < 32 * half + 32; t++) {
+                    FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -611,7 +811,7 @@ final class FusedBlock {
     }
 
     /** 4 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x4(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+    private static void valuesTokenInt2x4(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
                                           int nh, float[] acc, int aOff, float[] tmp) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
@@ -623,12 +823,12 @@ final class FusedBlock {
             FloatVector a3 = FloatVector.zero(F);
             for (int t = 0; t < G; t++) {
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
-                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, pt[8 * t + 0]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, pt[8 * t + 1]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, pt[8 * t + 2]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, pt[8 * t + 3]), a3);
             }
             a0.intoArray(tmp, 0 * L);
             a1.intoArray(tmp, 1 * L);
@@ -662,25 +862,25 @@ final class FusedBlock {
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
-            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 8 * r + 4]);
             a4 = k.fma(q4, a4);
             a4b = kb.fma(q4, a4b);
-            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 8 * r + 5]);
             a5 = k.fma(q5, a5);
             a5b = kb.fma(q5, a5b);
-            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 8 * r + 6]);
             a6 = k.fma(q6, a6);
             a6b = kb.fma(q6, a6b);
         }
@@ -722,29 +922,29 @@ final class FusedBlock {
             long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
-            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 8 * r + 4]);
             a4 = k.fma(q4, a4);
             a4b = kb.fma(q4, a4b);
-            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 8 * r + 5]);
             a5 = k.fma(q5, a5);
             a5b = kb.fma(q5, a5b);
-            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 8 * r + 6]);
             a6 = k.fma(q6, a6);
             a6b = kb.fma(q6, a6b);
         }
@@ -786,27 +986,27 @@ final class FusedBlock {
             long w = codes2[wOff + r];
             IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
             IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
-            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
-            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 8 * r + 4]);
             a4 = k.fma(q4, a4);
             a4b = kb.fma(q4, a4b);
-            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 8 * r + 5]);
             a5 = k.fma(q5, a5);
             a5b = kb.fma(q5, a5b);
-            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 8 * r + 6]);
             a6 = k.fma(q6, a6);
             a6b = kb.fma(q6, a6b);
         }
@@ -826,10 +1026,77 @@ final class FusedBlock {
         a6b.intoArray(sc, sOff + 6 * stride + L);
     }
 
-    /** 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a4b = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a5b = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a6b = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector vb = wb.selectFrom(TRIT).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    a4b = vb.fma(p4, a4b);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    a5b = vb.fma(p5, a5b);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    a6b = vb.fma(p6, a6b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            a4b.intoArray(tmp, 4 * L);
+            a5b.intoArray(tmp, 5 * L);
+            a6b.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -838,18 +1105,24 @@ final class FusedBlock {
             FloatVector a5 = FloatVector.zero(F);
             FloatVector a6 = FloatVector.zero(F);
             for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -863,10 +1136,77 @@ final class FusedBlock {
         }
     }
 
-    /** 7 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 7 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a4b = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a5b = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a6b = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector vb = wb.selectFrom(CODE2).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    a4b = vb.fma(p4, a4b);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    a5b = vb.fma(p5, a5b);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    a6b = vb.fma(p6, a6b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            a4b.intoArray(tmp, 4 * L);
+            a5b.intoArray(tmp, 5 * L);
+            a6b.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -875,18 +1215,24 @@ final class FusedBlock {
             FloatVector a5 = FloatVector.zero(F);
             FloatVector a6 = FloatVector.zero(F);
             for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -900,10 +1246,77 @@ final class FusedBlock {
         }
     }
 
-    /** 7 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 7 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a4b = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a5b = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a6b = FloatVector.zero(F);
+            for (int half = 0; half < 1; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 32 * half; t < 32 * half + 32; t++) {
+                    FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector vb = wb.selectFrom(SIGN1).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    a4b = vb.fma(p4, a4b);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    a5b = vb.fma(p5, a5b);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    a6b = vb.fma(p6, a6b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            a4b.intoArray(tmp, 4 * L);
+            a5b.intoArray(tmp, 5 * L);
+            a6b.intoArray(tmp, 6 * L);
+            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -911,18 +1324,25 @@ final class FusedBlock {
             FloatVector a4 = FloatVector.zero(F);
             FloatVector a5 = FloatVector.zero(F);
             FloatVector a6 = FloatVector.zero(F);
-            {
-                IntVector x = IntVector.fromArray(I, words, c);
-                for (int t = 0; t < 32; t++) {
-                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
-                    x = x.lanewise(VectorOperators.LSHR, 1);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+            for (int half = 0; half < 1; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 32 * half; t < 32 * half + 32; t++) {
+                    FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -937,7 +1357,7 @@ final class FusedBlock {
     }
 
     /** 7 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x7(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+    private static void valuesTokenInt2x7(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
                                           int nh, float[] acc, int aOff, float[] tmp) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
@@ -952,15 +1372,15 @@ final class FusedBlock {
             FloatVector a6 = FloatVector.zero(F);
             for (int t = 0; t < G; t++) {
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
-                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, pt[8 * t + 0]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, pt[8 * t + 1]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, pt[8 * t + 2]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, pt[8 * t + 3]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, pt[8 * t + 4]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, pt[8 * t + 5]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, pt[8 * t + 6]), a6);
             }
             a0.intoArray(tmp, 0 * L);
             a1.intoArray(tmp, 1 * L);
@@ -999,28 +1419,28 @@ final class FusedBlock {
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
-            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 8 * r + 4]);
             a4 = k.fma(q4, a4);
             a4b = kb.fma(q4, a4b);
-            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 8 * r + 5]);
             a5 = k.fma(q5, a5);
             a5b = kb.fma(q5, a5b);
-            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 8 * r + 6]);
             a6 = k.fma(q6, a6);
             a6b = kb.fma(q6, a6b);
-            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 8 * r + 7]);
             a7 = k.fma(q7, a7);
             a7b = kb.fma(q7, a7b);
         }
@@ -1066,32 +1486,32 @@ final class FusedBlock {
             long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts).and(3);
-            FloatVector k = ((FloatVector) c.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector kb = ((FloatVector) cb.convert(VectorOperators.I2F, 0)).fma(st, mn);
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
-            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 8 * r + 4]);
             a4 = k.fma(q4, a4);
             a4b = kb.fma(q4, a4b);
-            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 8 * r + 5]);
             a5 = k.fma(q5, a5);
             a5b = kb.fma(q5, a5b);
-            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 8 * r + 6]);
             a6 = k.fma(q6, a6);
             a6b = kb.fma(q6, a6b);
-            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 8 * r + 7]);
             a7 = k.fma(q7, a7);
             a7b = kb.fma(q7, a7b);
         }
@@ -1137,30 +1557,30 @@ final class FusedBlock {
             long w = codes2[wOff + r];
             IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
             IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
-            FloatVector k = ((FloatVector) c.and(1).sub(c.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector kb = ((FloatVector) cb.and(1).sub(cb.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0)).mul(ra[r]);
-            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 0 * rows + r]);
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
-            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 1 * rows + r]);
+            FloatVector q1 = FloatVector.broadcast(F, q[qOff + 8 * r + 1]);
             a1 = k.fma(q1, a1);
             a1b = kb.fma(q1, a1b);
-            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 2 * rows + r]);
+            FloatVector q2 = FloatVector.broadcast(F, q[qOff + 8 * r + 2]);
             a2 = k.fma(q2, a2);
             a2b = kb.fma(q2, a2b);
-            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 3 * rows + r]);
+            FloatVector q3 = FloatVector.broadcast(F, q[qOff + 8 * r + 3]);
             a3 = k.fma(q3, a3);
             a3b = kb.fma(q3, a3b);
-            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 4 * rows + r]);
+            FloatVector q4 = FloatVector.broadcast(F, q[qOff + 8 * r + 4]);
             a4 = k.fma(q4, a4);
             a4b = kb.fma(q4, a4b);
-            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 5 * rows + r]);
+            FloatVector q5 = FloatVector.broadcast(F, q[qOff + 8 * r + 5]);
             a5 = k.fma(q5, a5);
             a5b = kb.fma(q5, a5b);
-            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 6 * rows + r]);
+            FloatVector q6 = FloatVector.broadcast(F, q[qOff + 8 * r + 6]);
             a6 = k.fma(q6, a6);
             a6b = kb.fma(q6, a6b);
-            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 7 * rows + r]);
+            FloatVector q7 = FloatVector.broadcast(F, q[qOff + 8 * r + 7]);
             a7 = k.fma(q7, a7);
             a7b = kb.fma(q7, a7b);
         }
@@ -1182,10 +1602,84 @@ final class FusedBlock {
         a7b.intoArray(sc, sOff + 7 * stride + L);
     }
 
-    /** 8 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesTernx8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 8 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesTernx8(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a4b = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a5b = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a6b = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            FloatVector a7b = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector vb = wb.selectFrom(TRIT).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    a4b = vb.fma(p4, a4b);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    a5b = vb.fma(p5, a5b);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    a6b = vb.fma(p6, a6b);
+                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    a7 = v.fma(p7, a7);
+                    a7b = vb.fma(p7, a7b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            a4b.intoArray(tmp, 4 * L);
+            a5b.intoArray(tmp, 5 * L);
+            a6b.intoArray(tmp, 6 * L);
+            a7b.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -1195,19 +1689,26 @@ final class FusedBlock {
             FloatVector a6 = FloatVector.zero(F);
             FloatVector a7 = FloatVector.zero(F);
             for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(1).sub(x.lanewise(VectorOperators.LSHR, 1).and(1)).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    a7 = v.fma(p7, a7);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -1222,10 +1723,84 @@ final class FusedBlock {
         }
     }
 
-    /** 8 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesInt2x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 8 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesInt2x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a4b = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a5b = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a6b = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            FloatVector a7b = FloatVector.zero(F);
+            for (int half = 0; half < 2; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector vb = wb.selectFrom(CODE2).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    a4b = vb.fma(p4, a4b);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    a5b = vb.fma(p5, a5b);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    a6b = vb.fma(p6, a6b);
+                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    a7 = v.fma(p7, a7);
+                    a7b = vb.fma(p7, a7b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            a4b.intoArray(tmp, 4 * L);
+            a5b.intoArray(tmp, 5 * L);
+            a6b.intoArray(tmp, 6 * L);
+            a7b.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -1235,19 +1810,26 @@ final class FusedBlock {
             FloatVector a6 = FloatVector.zero(F);
             FloatVector a7 = FloatVector.zero(F);
             for (int half = 0; half < 2; half++) {
-                IntVector x = IntVector.fromArray(I, words, half * dp + c);
-                int t0 = 16 * half;
-                for (int t = t0; t < t0 + 16; t++) {
-                    FloatVector v = (FloatVector) x.and(3).convert(VectorOperators.I2F, 0);
-                    x = x.lanewise(VectorOperators.LSHR, 2);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 16 * half; t < 16 * half + 16; t++) {
+                    FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    a7 = v.fma(p7, a7);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -1262,10 +1844,84 @@ final class FusedBlock {
         }
     }
 
-    /** 8 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp) once. */
-    private static void valuesInt1x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff, int stride,
+    /**
+     * 8 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
+     * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
+     */
+    private static void valuesInt1x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + L < d; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a0b = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a1b = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a2b = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            FloatVector a3b = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F);
+            FloatVector a4b = FloatVector.zero(F);
+            FloatVector a5 = FloatVector.zero(F);
+            FloatVector a5b = FloatVector.zero(F);
+            FloatVector a6 = FloatVector.zero(F);
+            FloatVector a6b = FloatVector.zero(F);
+            FloatVector a7 = FloatVector.zero(F);
+            FloatVector a7b = FloatVector.zero(F);
+            for (int half = 0; half < 1; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                IntVector wb = IntVector.fromArray(I, words, half * dp + c + L);
+                for (int t = 32 * half; t < 32 * half + 32; t++) {
+                    FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector vb = wb.selectFrom(SIGN1).reinterpretAsFloats();
+                    wb = wb.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    a0b = vb.fma(p0, a0b);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    a1b = vb.fma(p1, a1b);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    a2b = vb.fma(p2, a2b);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    a3b = vb.fma(p3, a3b);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    a4b = vb.fma(p4, a4b);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    a5b = vb.fma(p5, a5b);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    a6b = vb.fma(p6, a6b);
+                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    a7 = v.fma(p7, a7);
+                    a7b = vb.fma(p7, a7b);
+                }
+            }
+            a0.intoArray(tmp, 0 * L);
+            a1.intoArray(tmp, 1 * L);
+            a2.intoArray(tmp, 2 * L);
+            a3.intoArray(tmp, 3 * L);
+            a4.intoArray(tmp, 4 * L);
+            a5.intoArray(tmp, 5 * L);
+            a6.intoArray(tmp, 6 * L);
+            a7.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            a0b.intoArray(tmp, 0 * L);
+            a1b.intoArray(tmp, 1 * L);
+            a2b.intoArray(tmp, 2 * L);
+            a3b.intoArray(tmp, 3 * L);
+            a4b.intoArray(tmp, 4 * L);
+            a5b.intoArray(tmp, 5 * L);
+            a6b.intoArray(tmp, 6 * L);
+            a7b.intoArray(tmp, 7 * L);
+            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+        }
+        for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -1274,19 +1930,27 @@ final class FusedBlock {
             FloatVector a5 = FloatVector.zero(F);
             FloatVector a6 = FloatVector.zero(F);
             FloatVector a7 = FloatVector.zero(F);
-            {
-                IntVector x = IntVector.fromArray(I, words, c);
-                for (int t = 0; t < 32; t++) {
-                    FloatVector v = MINUS_ONE.blend(ONE, x.and(1).compare(VectorOperators.NE, 0).cast(F));
-                    x = x.lanewise(VectorOperators.LSHR, 1);
-                    a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                    a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                    a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                    a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                    a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                    a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                    a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                    a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+            for (int half = 0; half < 1; half++) {
+                IntVector w = IntVector.fromArray(I, words, half * dp + c);
+                for (int t = 32 * half; t < 32 * half + 32; t++) {
+                    FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
+                    w = w.lanewise(VectorOperators.LSHR, 1);
+                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    a0 = v.fma(p0, a0);
+                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    a1 = v.fma(p1, a1);
+                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    a2 = v.fma(p2, a2);
+                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    a3 = v.fma(p3, a3);
+                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    a4 = v.fma(p4, a4);
+                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    a5 = v.fma(p5, a5);
+                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    a6 = v.fma(p6, a6);
+                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    a7 = v.fma(p7, a7);
                 }
             }
             a0.intoArray(tmp, 0 * L);
@@ -1302,7 +1966,7 @@ final class FusedBlock {
     }
 
     /** 8 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x8(long[] codes, int ng, float[] step, float[] min, int d, float[] p, int pOff, int stride,
+    private static void valuesTokenInt2x8(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
                                           int nh, float[] acc, int aOff, float[] tmp) {
         IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
@@ -1318,16 +1982,16 @@ final class FusedBlock {
             FloatVector a7 = FloatVector.zero(F);
             for (int t = 0; t < G; t++) {
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts).and(3);
-                FloatVector v = ((FloatVector) x.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
-                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * stride + t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * stride + t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * stride + t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * stride + t]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * stride + t]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * stride + t]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * stride + t]), a6);
-                a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * stride + t]), a7);
+                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                a0 = v.fma(FloatVector.broadcast(F, pt[8 * t + 0]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, pt[8 * t + 1]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, pt[8 * t + 2]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, pt[8 * t + 3]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, pt[8 * t + 4]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, pt[8 * t + 5]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, pt[8 * t + 6]), a6);
+                a7 = v.fma(FloatVector.broadcast(F, pt[8 * t + 7]), a7);
             }
             a0.intoArray(tmp, 0 * L);
             a1.intoArray(tmp, 1 * L);

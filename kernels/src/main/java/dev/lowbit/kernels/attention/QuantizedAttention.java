@@ -68,7 +68,9 @@ public final class QuantizedAttention extends SplitAttention {
     /** Per KV head: the fused layouts (null: tile path for that head). */
     private final FusedBlock.KeyLayout[] keyLayouts;
     private final FusedBlock.ValuesLayout[] valueLayouts;
-    /** Prepared query per KV head, padded head, row: {@code qpad[(h·paddedHeads + j)·headDim + r]}; pad rows zero. */
+    /** Head slots per KV head in {@link #qpad} ({@link FusedBlock#interleavedHeads}). */
+    private final int qSlots;
+    /** Prepared query per KV head, interleaved for the fused key kernels ({@link FusedBlock#interleaveQuery}) from {@code h·qSlots·headDim}. */
     private final float[] qpad;
 
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool) {
@@ -109,7 +111,8 @@ public final class QuantizedAttention extends SplitAttention {
         }
         this.keyLayouts = new FusedBlock.KeyLayout[shape.kvHeads()];
         this.valueLayouts = new FusedBlock.ValuesLayout[shape.kvHeads()];
-        this.qpad = new float[shape.kvHeads() * paddedHeads * headDim];
+        this.qSlots = FusedBlock.interleavedHeads(groupSize);
+        this.qpad = new float[shape.kvHeads() * qSlots * headDim];
         this.vscratch = new KvTileDecoder.ValueScratch[w];
         for (int i = 0; i < w; i++) {
             vscratch[i] = new KvTileDecoder.ValueScratch(g, headDim);
@@ -161,8 +164,8 @@ public final class QuantizedAttention extends SplitAttention {
                 if (qx[h] != null) {
                     keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
                 }
-                System.arraycopy(qp, qh * headDim, qpad, (h * paddedHeads + j) * headDim, headDim);
             }
+            FusedBlock.interleaveQuery(qp, h * groupSize * headDim, groupSize, headDim, qpad, h * qSlots * headDim);
         }
     }
 
@@ -183,7 +186,7 @@ public final class QuantizedAttention extends SplitAttention {
             if (b < q && keyLayouts[kvHead] != null && valueLayouts[kvHead] != null) {
                 FusedBlock fb = blocks[worker];
                 fb.keyScores(keyLayouts[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b),
-                        s.keyMetaOffset(kvHead, b), qpad, kvHead * paddedHeads * d, groupSize, sc, stride);
+                        s.keyMetaOffset(kvHead, b), qpad, kvHead * qSlots * d, groupSize, sc, stride);
                 SoftmaxTile.update(sc, stride, g, groupSize, partM, partL, partAcc, slot, d);
                 fb.values(valueLayouts[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b), s.valueMeta(kvHead, b),
                         s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), d, sc, groupSize, stride, partAcc, slot * d);

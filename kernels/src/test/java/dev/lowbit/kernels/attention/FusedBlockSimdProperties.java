@@ -61,13 +61,15 @@ class FusedBlockSimdProperties {
         for (int i = 0; i < group * rows; i++) {
             q[i] = (float) r.nextGaussian();
         }
+        float[] qt = new float[FusedBlock.interleavedHeads(group) * rows];
+        FusedBlock.interleaveQuery(q, 0, group, rows, qt, 0);
         int stride = 32;
         float[] p = new float[ph * stride];
         FusedBlock fb = new FusedBlock(rows, d);
         for (long blk = 0; blk < s.quantizedBlocks(); blk++) {
             float[] got = new float[ph * stride];
             float[] want = new float[ph * stride];
-            fb.keyScores(kl, s.keyCodes(0, blk), s.keyCodeOffset(0, blk), s.keyMeta(0, blk), s.keyMetaOffset(0, blk), q, 0, group, got, stride);
+            fb.keyScores(kl, s.keyCodes(0, blk), s.keyCodeOffset(0, blk), s.keyMeta(0, blk), s.keyMetaOffset(0, blk), qt, 0, group, got, stride);
             FusedBlockReference.keyScores(kl, s.keyCodes(0, blk), s.keyCodeOffset(0, blk), s.keyMeta(0, blk), s.keyMetaOffset(0, blk), q, 0, group, want, stride);
             for (int i = 0; i < group * stride; i++) {
                 assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), SCHEMES[c.schemeIx()] + " score head "
