@@ -104,12 +104,20 @@ final class SoftmaxTile {
             for (; j <= n - l; j += l) {
                 mx = mx.max(FloatVector.fromArray(F, s, base + j));
             }
-            float tileMax = mx.reduceLanes(VectorOperators.MAX);
-            for (; j < n; j++) {
-                tileMax = Math.max(tileMax, s[base + j]);
-            }
             float mOld = partM[slot + h];
-            float mNew = Math.max(mOld, tileMax);
+            float mNew;
+            if (j == n && !mx.compare(VectorOperators.GT, mOld).anyTrue()) {
+                // no score above the running max (most blocks once a unit is under way): the same
+                // mNew = max(mOld, tileMax) without the lane reduction (scores are finite: the
+                // attention checks q on entry, the caches refuse non-finite values)
+                mNew = mOld;
+            } else {
+                float tileMax = mx.reduceLanes(VectorOperators.MAX);
+                for (; j < n; j++) {
+                    tileMax = Math.max(tileMax, s[base + j]);
+                }
+                mNew = Math.max(mOld, tileMax);
+            }
             float tileSum = expRow(s, base, n, mNew);
             if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
                 float corr = (float) Math.exp(mOld - mNew);

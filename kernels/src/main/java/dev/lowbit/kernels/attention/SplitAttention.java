@@ -99,6 +99,11 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
     public final synchronized void attend(float[] q, float[] out) {
         shape.checkQueryArray("q", q);
         shape.checkQueryArray("out", out);
+        for (int i = 0; i < q.length; i++) {
+            if (!Float.isFinite(q[i])) { // a NaN would turn every output of its head into NaN
+                throw new IllegalArgumentException("q[" + i + "] must be finite, found " + q[i]);
+            }
+        }
         int t = tokens();
         if (t == 0) {
             throw new IllegalStateException("the KV cache is empty: no token to attend to");

@@ -120,6 +120,10 @@ class DenseAttentionSimdProperties {
             cache.append(new float[16], new float[16]);
             var e2 = assertThrows(IllegalArgumentException.class, () -> a.attend(new float[31], new float[32]));
             assertEquals("q must hold queryHeads*headDim = 32 floats, found 31", e2.getMessage());
+            float[] nan = new float[32];
+            nan[5] = Float.NaN;
+            var e3 = assertThrows(IllegalArgumentException.class, () -> a.attend(nan, new float[32]));
+            assertEquals("q[5] must be finite, found NaN", e3.getMessage());
             for (int t = 1; t < 32; t++) {
                 cache.append(new float[16], new float[16]);
             }
