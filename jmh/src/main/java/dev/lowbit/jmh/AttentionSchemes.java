@@ -69,6 +69,9 @@ public final class AttentionSchemes {
             // F32 blocks copied into L1 tiles first (sequential reads), for A/B against streaming
             case "fp32-copy" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool, true);
             case "kivi2", "vidkv" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
+            // fused, per-channel ternary values summed by int16 pair tables (A/B against the float default)
+            case "vidkv-tables" -> new QuantizedAttention(quantized(base(scheme), s, tokens, arena, seed), s.queryHeads(),
+                    pool, false, true, true);
             // the float-tile path (the simple path and fallback), for A/B against the fused default
             case "kivi2-tile", "vidkv-tile" -> new QuantizedAttention(quantized(base(scheme), s, tokens, arena, seed), s.queryHeads(),
                     pool, false, false);
@@ -86,7 +89,7 @@ public final class AttentionSchemes {
     /** Whether {@code scheme} can be built in this build. */
     public static boolean available(String scheme) {
         return switch (scheme) {
-            case "scalar", "fp32", "fp32-copy", "fp16", "kivi2", "vidkv", "kivi2-tile", "vidkv-tile" -> true;
+            case "scalar", "fp32", "fp32-copy", "fp16", "kivi2", "vidkv", "kivi2-tile", "vidkv-tile", "vidkv-tables" -> true;
             default -> false;
         };
     }
@@ -97,7 +100,7 @@ public final class AttentionSchemes {
         return switch (scheme) {
             case "scalar", "fp32", "fp32-copy" -> elems * 4;
             case "fp16" -> elems * 2;
-            case "kivi2", "vidkv", "kivi2-tile", "vidkv-tile" -> quantizedBytes(KvScheme.parse(base(scheme)), s, tokens);
+            case "kivi2", "vidkv", "kivi2-tile", "vidkv-tile", "vidkv-tables" -> quantizedBytes(KvScheme.parse(base(scheme)), s, tokens);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme + "'");
         };
     }

@@ -175,11 +175,23 @@ final class FusedBlock {
     /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
     private final float[] tmp = new float[8 * L + PAD];
     private final float[] row;
+    /** Per-channel ternary values on the codes (null: float kernels). */
+    private final TernaryPairTables tables;
     /** One pass's probabilities interleaved {@code [token][8 heads]} (the value kernels' broadcasts). */
     private final float[] pt = new float[8 * G + PAD];
 
     /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
     FusedBlock(int keyRows, int d) {
+        this(keyRows, d, false);
+    }
+
+    /**
+     * @param tableValues per-channel ternary values by int16 pair tables ({@link TernaryPairTables});
+     *     false (the default): the float kernels (decode in registers, FMA per head), faster on the
+     *     CPUs measured so far (see TernaryPairTables)
+     */
+    FusedBlock(int keyRows, int d, boolean tableValues) {
+        this.tables = tableValues ? new TernaryPairTables(d) : null;
         int ng = (d + G - 1) / G;
         // every scratch array ends 64 bytes or more before the next object, so two workers' scratch
         // never shares a cache line that one of them writes
@@ -339,6 +351,13 @@ final class FusedBlock {
         if (kind == INT1) {
             MemorySegment.copy(codes, I32, codeOff, vwords, 0, d);
             DenseAttention.widen(meta, metaOff, d, vscale);
+        } else if (kind == TERNARY2 && tables != null) {
+            MemorySegment.copy(codes, I64, codeOff, codes2, 0, d);
+            DenseAttention.widen(meta, metaOff, d, vscale);
+            tables.load(codes2, vscale);
+            tables.accumulate(p, 0, stride, heads, acc, aOff);
+            salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
+            return;
         } else {
             MemorySegment.copy(codes, I64, codeOff, codes2, 0, d);
             for (int c = 0; c < d; c++) {
@@ -393,7 +412,13 @@ final class FusedBlock {
                 valuesInt1x8(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
             }
         }
-        if (v.vidkv != null) { // salient tokens: ternary codes 0, their INT2 row on top
+        salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
+    }
+
+    /** VidKV's salient tokens: ternary codes 0, their INT2 row added on top. */
+    private void salient(ValuesLayout v, MemorySegment meta, long metaOff, RowStore rows, int d, float[] p, int heads, int stride,
+                         float[] acc, int aOff) {
+        if (v.vidkv != null) {
             VidKvValueQuantizer q = v.vidkv;
             int salient = meta.get(I32, metaOff + q.maskOffset()); // G = 32: the whole mask, bit t = token t
             if (salient != 0) {

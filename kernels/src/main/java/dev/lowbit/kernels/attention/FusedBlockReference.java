@@ -60,7 +60,23 @@ final class FusedBlockReference {
     /** {@code acc[aOff + h·d + c] += ...} for the {@code heads} real heads, as {@link FusedBlock#values}. */
     static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
                        int d, float[] p, int heads, int stride, float[] acc, int aOff, int lanes) {
-        for (int h = 0; h < heads; h++) {
+        values(v, codes, codeOff, meta, metaOff, rows, d, p, heads, stride, acc, aOff, lanes, false);
+    }
+
+    /** As above; {@code tableValues}: per-channel ternary values by {@link TernaryPairTables#reference}. */
+    static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+                       int d, float[] p, int heads, int stride, float[] acc, int aOff, int lanes, boolean tableValues) {
+        boolean tables = tableValues && !v.perToken && v.kind == FusedBlock.TERNARY2;
+        if (tables) {
+            long[] words = new long[d];
+            float[] scale = new float[d];
+            for (int c = 0; c < d; c++) {
+                words[c] = codes.get(I64, codeOff + 8L * c);
+                scale[c] = Float.float16ToFloat(meta.get(I16, metaOff + 2L * c));
+            }
+            TernaryPairTables.reference(words, scale, d, p, 0, stride, heads, acc, aOff);
+        }
+        for (int h = 0; h < heads && !tables; h++) {
             int po = h * stride;
             for (int c = 0; c < d; c++) {
                 float a = 0f;

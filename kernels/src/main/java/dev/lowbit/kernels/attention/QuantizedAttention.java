@@ -91,6 +91,17 @@ public final class QuantizedAttention extends SplitAttention {
      *     (the simple path, kept for A/B and as the fallback for other group sizes)
      */
     public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys, boolean fused) {
+        this(cache, queryHeads, pool, integerKeys, fused, false);
+    }
+
+    /**
+     * As above, and {@code tableValues}: in the fused path, per-channel ternary values (VidKV,
+     * ternary) summed on the codes by int16 pair tables ({@link TernaryPairTables}); false (the
+     * default): decoded to floats in registers and FMA-ed per head, which measured faster here
+     * (vpermw is two uops on the Intel cores tried; see TernaryPairTables).
+     */
+    public QuantizedAttention(QuantizedKvCache cache, int queryHeads, KernelPool pool, boolean integerKeys, boolean fused,
+                              boolean tableValues) {
         super(new AttentionShape(queryHeads, Objects.requireNonNull(cache, "cache").kvHeads(), cache.headDim()),
                 4096, pool, cache.groupSize() * Math.max(1, UNIT_TOKENS / cache.groupSize()));
         this.cache = cache;
@@ -107,7 +118,7 @@ public final class QuantizedAttention extends SplitAttention {
         this.scores = new float[w][Math.max(groupSize, paddedHeads) * stride + FusedBlock.PAD]; // slack: no line shared with the next worker's
         this.blocks = new FusedBlock[w];
         for (int i = 0; i < w; i++) {
-            blocks[i] = new FusedBlock(headDim, headDim);
+            blocks[i] = new FusedBlock(headDim, headDim, tableValues);
         }
         this.keyLayouts = new FusedBlock.KeyLayout[shape.kvHeads()];
         this.valueLayouts = new FusedBlock.ValuesLayout[shape.kvHeads()];

@@ -24,7 +24,8 @@ import org.quicktheories.core.Gen;
 class FusedBlockSimdProperties {
     private static final String[] SCHEMES = {"vidkv", "kivi2", "int2", "int1", "ternary"};
 
-    record Case(int schemeIx, int group, int d, int blocks, long seed) {}
+    /** tables: per-channel ternary values by {@link TernaryPairTables} (else the float kernels). */
+    record Case(int schemeIx, int group, int d, int blocks, long seed, boolean tables) {}
 
     static Gen<Case> cases(int maxGroup, int maxD, int maxBlocks) {
         Gen<Integer> scheme = integers().between(0, 4);
@@ -32,7 +33,9 @@ class FusedBlockSimdProperties {
         Gen<Integer> dim = integers().between(1, maxD);
         Gen<Integer> blocks = integers().between(1, maxBlocks);
         Gen<Long> seed = longs().all();
-        return in -> new Case(scheme.generate(in), group.generate(in), dim.generate(in), blocks.generate(in), seed.generate(in));
+        Gen<Integer> tables = integers().between(0, 1);
+        return in -> new Case(scheme.generate(in), group.generate(in), dim.generate(in), blocks.generate(in), seed.generate(in),
+                tables.generate(in) == 1);
     }
 
     @Test
@@ -40,6 +43,58 @@ class FusedBlockSimdProperties {
         qt().withExamples(60).forAll(cases(17, 140, 3)).checkAssert(c -> {
             try (Arena arena = Arena.ofShared()) {
                 check(arena, c);
+            }
+        });
+    }
+
+    /**
+     * The int16 pair-table values against the float kernel on the same codes and probabilities:
+     * each output within (0.5/1023 + 2⁻²⁰)·Σ_t |v̂_t,c| (p quantized to 1/1023, TernaryPairTables'
+     * stated bound) plus float rounding.
+     */
+    @Test
+    void tableValuesWithinStatedBoundOfFloatValues() {
+        qt().withExamples(40).forAll(cases(17, 140, 3)).checkAssert(c -> {
+            int scheme = c.schemeIx() % 2 == 0 ? 0 : 4; // vidkv or ternary: per-channel ternary values
+            try (Arena arena = Arena.ofShared()) {
+                int d = c.d();
+                int group = c.group();
+                var b = FusedAttentionSimdProperties.build(arena, c.seed(), scheme, 1, group, d, 32, 0, c.blocks() * 32 + 7);
+                KvCacheSnapshot s = b.cache().snapshot();
+                FusedBlock.ValuesLayout vl = FusedBlock.ValuesLayout.of(s.valueCodec(0));
+                int ph = FusedBlock.paddedHeads(group);
+                int stride = 32;
+                Random r = new Random(c.seed());
+                float[] p = new float[ph * stride];
+                float[] v = new float[32 * d];
+                FusedBlock tables = new FusedBlock(d, d, true);
+                FusedBlock floats = new FusedBlock(d, d, false);
+                for (long blk = 0; blk < s.quantizedBlocks(); blk++) {
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = r.nextInt(10) == 0 ? r.nextInt(2) : r.nextFloat();
+                    }
+                    float[] got = new float[ph * d];
+                    float[] want = new float[ph * d];
+                    tables.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
+                            s.valueRows(0), d, p, group, stride, got, 0);
+                    floats.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
+                            s.valueRows(0), d, p, group, stride, want, 0);
+                    s.dequantizeValueBlock(0, blk, v, 0);
+                    for (int h = 0; h < group; h++) {
+                        for (int ch = 0; ch < d; ch++) {
+                            double mass = 0;
+                            for (int t = 0; t < 32; t++) {
+                                mass += Math.abs(v[t * d + ch]);
+                            }
+                            double bound = (0.5 / 1023 + 0x1p-20) * mass + 0x1p-18 * (1 + Math.abs(want[h * d + ch]));
+                            double err = Math.abs(got[h * d + ch] - want[h * d + ch]);
+                            if (err > bound) {
+                                throw new AssertionError(SCHEMES[scheme] + " head " + h + " channel " + ch + " on " + VectorShapes.describe()
+                                        + ": tables " + got[h * d + ch] + " vs float " + want[h * d + ch] + ", error " + err + " > bound " + bound);
+                            }
+                        }
+                    }
+                }
             }
         });
     }
@@ -65,7 +120,7 @@ class FusedBlockSimdProperties {
         FusedBlock.interleaveQuery(q, 0, group, rows, qt, 0);
         int stride = 32;
         float[] p = new float[ph * stride];
-        FusedBlock fb = new FusedBlock(rows, d);
+        FusedBlock fb = new FusedBlock(rows, d, c.tables());
         for (long blk = 0; blk < s.quantizedBlocks(); blk++) {
             float[] got = new float[ph * stride];
             float[] want = new float[ph * stride];
@@ -86,7 +141,7 @@ class FusedBlockSimdProperties {
             fb.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk), s.valueRows(0),
                     d, p, group, stride, accGot, 0);
             FusedBlockReference.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
-                    s.valueRows(0), d, p, group, stride, accWant, 0, VectorShapes.F.length());
+                    s.valueRows(0), d, p, group, stride, accWant, 0, VectorShapes.F.length(), c.tables());
             for (int i = 0; i < group * d; i++) {
                 assertEquals(Float.floatToRawIntBits(accWant[i]), Float.floatToRawIntBits(accGot[i]), SCHEMES[c.schemeIx()] + " value head "
                         + i / d + " channel " + i % d + " on " + VectorShapes.describe() + ": " + accGot[i] + " vs " + accWant[i]);
