@@ -147,10 +147,12 @@ final class KvEvalCommand implements Callable<Integer> {
                     // the SIMD kernels over the same cache: the default (register-fused) path and the float-tile path
                     QuantizedAttention fused = new QuantizedAttention(cache, in.qHeads(), pool);
                     QuantizedAttention tile = new QuantizedAttention(cache, in.qHeads(), pool, false, false);
+                    QuantizedAttention tables = new QuantizedAttention(cache, in.qHeads(), pool, false, true, true);
                     double[] f = KvEval.compare(in, exact, KvEval.kernelOutputs(in, fused::attend));
                     double[] t = KvEval.compare(in, exact, KvEval.kernelOutputs(in, tile::attend));
-                    kernelLines.add(String.format(Locale.ROOT, "%-8s %10.6f %10.4f %10.6f %10.4f %+10.2e", sc.name(), f[0], f[2], t[0], t[2],
-                            f[0] - t[0]));
+                    double[] x = KvEval.compare(in, exact, KvEval.kernelOutputs(in, tables::attend));
+                    kernelLines.add(String.format(Locale.ROOT, "%-8s %10.6f %10.4f %10.6f %10.4f %+10.2e %10.6f %10.4f %+10.2e", sc.name(), f[0],
+                            f[2], t[0], t[2], f[0] - t[0], x[0], x[2], f[0] - x[0]));
                 }
             }
             if (csv) {
@@ -180,10 +182,12 @@ final class KvEvalCommand implements Callable<Integer> {
                 System.out.println("cosine / relL2 per query head over all its queries' outputs (mean over heads; worst head).");
                 System.out.println();
                 System.out.println("SIMD kernels over the same packed cache, against the same FP32 outputs (1 thread):");
-                System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s %10s%n", "scheme", "fused cos", "fused relL2", "tile cos",
-                        "tile relL2", "fused-tile");
+                System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s %10s %10s %10s %10s%n", "scheme", "fused cos", "fused relL2",
+                        "tile cos", "tile relL2", "fused-tile", "tables cos", "tbl relL2", "fused-tbl");
                 kernelLines.forEach(System.out::println);
-                System.out.println("fused = the default register-fused kernel; tile = the float-decode tile path (the fallback).");
+                System.out.println("fused = the default register-fused kernel; tile = the float-decode tile path (the fallback);");
+                System.out.println("tables = fused with per-channel TERNARY2 values summed on the codes by int16 pair tables (opt-in;");
+                System.out.println("p quantized to 1/1023 per block; same as fused for schemes without per-channel TERNARY2 values).");
             }
         }
         return 0;

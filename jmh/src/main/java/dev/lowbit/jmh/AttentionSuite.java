@@ -8,12 +8,13 @@ import java.util.Map;
 /**
  * Decode-attention rows: 28 query / 4 KV heads, d = 128 at 4k, 16k, 32k tokens, and ggml's CPU
  * flash-attention case 64 / 8 heads, d = 64 at 7680 tokens; every scheme at 1 and 2 threads
- * (scalar at 1). {@code --quick}: 16k only. Ratios compare with fp32 at the same shape, tokens
+ * (scalar at 1); {@code vidkv-tables} is VidKV with the opt-in int16 pair-table values, the A/B
+ * of the integer value path. {@code --quick}: 16k only. Ratios compare with fp32 at the same shape, tokens
  * and threads.
  */
 public final class AttentionSuite implements BenchSuite {
     /** Schemes in run order; the first SIMD one (fp32) is the ratio baseline. */
-    public static final List<String> SCHEMES = List.of("scalar", "fp32", "fp16", "kivi2", "vidkv");
+    public static final List<String> SCHEMES = List.of("scalar", "fp32", "fp16", "kivi2", "vidkv", "vidkv-tables");
 
     @Override
     public List<BenchCase> cases(boolean quick) {
