@@ -15,25 +15,29 @@ def key_fn(H, kind):
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));"""
     elif kind=="Int2":
-        dec="""            long w = codes2[wOff + r];
-            FloatVector st = FloatVector.broadcast(F, ra[r]);
+        dec="""            FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);"""
     else:
-        dec="""            long w = codes2[wOff + r];
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+        dec="""            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);"""
-    arr = "int[] words" if kind=="Int1" else "long[] codes2"
+    arr = "int[] words"
+    pre = "" if kind=="Int1" else """        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));"""
     return f"""
     /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+2L)}} as two vectors (add: onto the scores already in sc). */
     private static void keys{kind}x{H}({arr}, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {{
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+{pre}
 {decl}
         for (int r = r0; r < r1; r++) {{
 {dec}

@@ -160,6 +160,8 @@ final class FusedBlock {
     // per-worker scratch
     private final long[] codes2;
     private final int[] words1;
+    /** A 2-bit key run's 64-bit code words as int halves, {@code words2[2·row + i]}: broadcast from memory by the kernels. */
+    private final int[] words2;
     /** FP16 metadata of a block widened to floats ({@link DenseAttention#widen}: exact, SIMD). */
     private final float[] mf;
     private final float[] ra;
@@ -197,6 +199,7 @@ final class FusedBlock {
         // never shares a cache line that one of them writes
         codes2 = new long[Math.max(keyRows, G * ng) + PAD];
         words1 = new int[keyRows + PAD];
+        words2 = new int[2 * keyRows + PAD];
         mf = new float[Math.max(2 * keyRows, Math.max(2 * d, 2 * G * ng)) + PAD];
         ra = new float[keyRows + PAD];
         rb = new float[keyRows + PAD];
@@ -232,7 +235,7 @@ final class FusedBlock {
                 DenseAttention.widen(meta, mb, n, mf);
                 System.arraycopy(mf, 0, ra, r0, n);
             } else {
-                MemorySegment.copy(codes, I64, cb, codes2, 0, n);
+                MemorySegment.copy(codes, I32, cb, words2, 0, 2 * n); // each 64-bit word as two ints (little-endian)
                 if (kind == INT2) {
                     DenseAttention.widen(meta, mb, 2 * n, mf);
                     for (int i = 0; i < n; i++) {
@@ -255,9 +258,9 @@ final class FusedBlock {
                         if (kind == INT1) {
                             keysInt1x7(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else if (kind == INT2) {
-                            keysInt2x7(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt2x7(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else {
-                            keysTernx7(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysTernx7(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         }
                     } else if (kind == INT1) {
                         if (four) {
@@ -267,14 +270,14 @@ final class FusedBlock {
                         }
                     } else if (kind == INT2) {
                         if (four) {
-                            keysInt2x4(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt2x4(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else {
-                            keysInt2x8(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt2x8(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         }
                     } else if (four) {
-                        keysTernx4(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        keysTernx4(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                     } else {
-                        keysTernx8(codes2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        keysTernx8(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                     }
                 }
             }
@@ -482,7 +485,7 @@ final class FusedBlock {
     /** 4 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -521,9 +524,14 @@ final class FusedBlock {
     }
 
     /** 4 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt2x4(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt2x4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -533,11 +541,10 @@ final class FusedBlock {
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
         FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
@@ -564,9 +571,14 @@ final class FusedBlock {
     }
 
     /** 4 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysTernx4(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysTernx4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -576,9 +588,8 @@ final class FusedBlock {
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
         FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            long w = codes2[wOff + r];
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
@@ -866,7 +877,7 @@ final class FusedBlock {
     /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -926,9 +937,14 @@ final class FusedBlock {
     }
 
     /** 7 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt2x7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt2x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -944,11 +960,10 @@ final class FusedBlock {
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
         FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
@@ -990,9 +1005,14 @@ final class FusedBlock {
     }
 
     /** 7 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysTernx7(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysTernx7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -1008,9 +1028,8 @@ final class FusedBlock {
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
         FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            long w = codes2[wOff + r];
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
@@ -1421,7 +1440,7 @@ final class FusedBlock {
     /** 8 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -1488,9 +1507,14 @@ final class FusedBlock {
     }
 
     /** 8 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt2x8(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt2x8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -1508,11 +1532,10 @@ final class FusedBlock {
         FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
         FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            long w = codes2[wOff + r];
             FloatVector st = FloatVector.broadcast(F, ra[r]);
             FloatVector mn = FloatVector.broadcast(F, rb[r]);
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector kb = cb.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
@@ -1559,9 +1582,14 @@ final class FusedBlock {
     }
 
     /** 8 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysTernx8(long[] codes2, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysTernx8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
+        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
+        // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
+        int wa = j >>> 4;
+        int wb = (j + L) >>> 4;
+        IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -1579,9 +1607,8 @@ final class FusedBlock {
         FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
         FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            long w = codes2[wOff + r];
-            IntVector c = IntVector.broadcast(I, (int) (w >>> (2 * j))).lanewise(VectorOperators.LSHR, shifts);
-            IntVector cb = IntVector.broadcast(I, (int) (w >>> (2 * (j + L)))).lanewise(VectorOperators.LSHR, shifts);
+            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
+            IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
