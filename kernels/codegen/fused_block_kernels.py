@@ -10,13 +10,13 @@ def key_fn(H, kind):
     stores="\n".join(f"        {a}.intoArray(sc, sOff + {h} * stride);\n        {a}b.intoArray(sc, sOff + {h} * stride + L);" for h,a in enumerate(A))
     if kind=="Int1":
         dec="""            int w = words[wOff + r];
-            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector pos = FloatVector.broadcast(F, m[wOff + r]);
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));"""
     elif kind=="Int2":
-        dec="""            FloatVector st = FloatVector.broadcast(F, ra[r]);
-            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+        dec="""            FloatVector st = FloatVector.broadcast(F, m[2 * (wOff + r)]);
+            FloatVector mn = FloatVector.broadcast(F, m[2 * (wOff + r) + 1]);
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
@@ -24,8 +24,8 @@ def key_fn(H, kind):
     else:
         dec="""            IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
-            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
-            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);"""
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);"""
     arr = "int[] words"
     pre = "" if kind=="Int1" else """        // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -35,7 +35,7 @@ def key_fn(H, kind):
         IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));"""
     return f"""
     /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+2L)}} as two vectors (add: onto the scores already in sc). */
-    private static void keys{kind}x{H}({arr}, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keys{kind}x{H}({arr}, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {{
 {pre}
 {decl}
@@ -56,7 +56,7 @@ def val_fn(H, kind):
         decl="\n".join(f"            FloatVector {a}{x} = FloatVector.zero(F);" for a in A for x in vecs)
         loads="\n".join(f"                IntVector w{x} = IntVector.fromArray(I, words, half * dp + c{'' if i==0 else ' + L'});" for i,x in enumerate(vecs))
         decs="\n".join(f"                    FloatVector v{x} = w{x}.selectFrom({dec}).reinterpretAsFloats();\n                    w{x} = w{x}.lanewise(VectorOperators.LSHR, {bits});" for x in vecs)
-        fmas="\n".join(f"                    FloatVector p{h} = FloatVector.broadcast(F, pt[8 * t + {h}]);\n" + "\n".join(f"                    {a}{x} = v{x}.fma(p{h}, {a}{x});" for x in vecs) for h,a in enumerate(A))
+        fmas="\n".join(f"                    FloatVector p{h} = FloatVector.broadcast(F, p[pOff + {h} * G + t]);\n" + "\n".join(f"                    {a}{x} = v{x}.fma(p{h}, {a}{x});" for x in vecs) for h,a in enumerate(A))
         outs="\n".join("\n".join(f"            {a}{x}.intoArray(tmp, {h} * L);" for h,a in enumerate(A)) + f"\n            finish(tmp, nh, c{'' if i==0 else ' + L'}, d, sc, {mn}, sums, acc, aOff);" for i,x in enumerate(vecs))
         halves = "1" if kind=="Int1" else "2"
         return f"""{decl}
@@ -73,7 +73,7 @@ def val_fn(H, kind):
      * {H} heads of per-channel {kind.upper()} values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void values{kind}x{H}(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void values{kind}x{H}(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {{
         int c = 0;
         for (; c + L < d; c += 2 * L) {{
@@ -87,21 +87,21 @@ def val_fn(H, kind):
 def tok_fn(H):
     A=accs(H)
     decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
-    fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, pt[8 * t + {h}]), {a});" for h,a in enumerate(A))
+    fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * G + t]), {a});" for h,a in enumerate(A))
     outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, null, null, null, acc, aOff);"
     return f"""
     /** {H} heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x{H}(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
+    private static void valuesTokenInt2x{H}(int[] words, int ng, float[] m, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {{
-        IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {{
-            int j = c >>> 5;
-            int sh = 2 * (c & 31);
+            int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
+            int wi = (c & 31) >>> 4;
+            IntVector shifts = IntVector.zero(I).addIndex(2).add(2 * (c & 15));
 {decl}
             for (int t = 0; t < G; t++) {{
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
-                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
+                IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));
 {fmas}
             }}
 {outs}

@@ -57,6 +57,10 @@ final class FusedBlock {
     /** INT1 sign: 0 → −1, 1 → +1. */
     private static final IntVector SIGN1 = table(c -> (c & 1) == 1 ? 1 : -1);
 
+    /** Lane indexes 0, 2, 4, … and 1, 3, 5, … over two vectors: the low and high halves of L 64-bit words. */
+    private static final IntVector EVEN_LANES = IntVector.zero(I).addIndex(2);
+    private static final IntVector ODD_LANES = IntVector.zero(I).addIndex(2).add(1);
+
     private static IntVector table(java.util.function.IntUnaryOperator valueOfTwoBitCode) {
         int[] t = new int[L];
         for (int i = 0; i < L; i++) {
@@ -164,22 +168,21 @@ final class FusedBlock {
     private final int[] words2;
     /** FP16 metadata of a block widened to floats ({@link DenseAttention#widen}: exact, SIMD). */
     private final float[] mf;
-    private final float[] ra;
-    private final float[] rb;
     private final int dp;
     private final int[] vwords;
+    /** A value block's channel words as int halves ({@link #splitWords}). */
+    private final int[] halvesOfWords;
     private final float[] vscale;
     private final float[] vmin;
-    private final long[] tcodes;
-    private final float[] tstep;
-    private final float[] tmin;
+    /** Per-token INT2 value codes, each 64-bit word (32 channels of a token) as two int halves. */
+    private final int[] tcodes;
     private final float[] sums = new float[8 + PAD];
     /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
     private final float[] tmp = new float[8 * L + PAD];
     private final float[] row;
     /** Per-channel ternary values on the codes (null: float kernels). */
     private final TernaryPairTables tables;
-    /** One pass's probabilities interleaved {@code [token][8 heads]} (the value kernels' broadcasts). */
+    /** One pass's probabilities at stride G when the caller's stride is not G ({@link #strided}). */
     private final float[] pt = new float[8 * G + PAD];
 
     /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
@@ -201,15 +204,12 @@ final class FusedBlock {
         words1 = new int[keyRows + PAD];
         words2 = new int[2 * keyRows + PAD];
         mf = new float[Math.max(2 * keyRows, Math.max(2 * d, 2 * G * ng)) + PAD];
-        ra = new float[keyRows + PAD];
-        rb = new float[keyRows + PAD];
         dp = KvTileDecoder.roundUp(d, L);
         vwords = new int[2 * dp + PAD];
+        halvesOfWords = new int[2 * dp + PAD];
         vscale = new float[dp + PAD];
         vmin = new float[dp + PAD];
-        tcodes = new long[G * ng + PAD];
-        tstep = new float[G * ng + PAD];
-        tmin = new float[G * ng + PAD];
+        tcodes = new int[2 * G * ng + PAD];
         row = new float[d + PAD];
     }
 
@@ -230,22 +230,14 @@ final class FusedBlock {
             int n = k.runEnd[run] - r0;
             long cb = codeOff + k.runCodeByte[run];
             long mb = metaOff + k.runMetaByte[run];
+            // the run's FP16 metadata widened into mf, read there by the kernels (row r at r - r0:
+            // INT1 / TERNARY2 scale at [r - r0], INT2 step and min at [2(r - r0)], [2(r - r0) + 1])
             if (kind == INT1) {
                 MemorySegment.copy(codes, I32, cb, words1, 0, n);
                 DenseAttention.widen(meta, mb, n, mf);
-                System.arraycopy(mf, 0, ra, r0, n);
             } else {
                 MemorySegment.copy(codes, I32, cb, words2, 0, 2 * n); // each 64-bit word as two ints (little-endian)
-                if (kind == INT2) {
-                    DenseAttention.widen(meta, mb, 2 * n, mf);
-                    for (int i = 0; i < n; i++) {
-                        ra[r0 + i] = mf[2 * i];
-                        rb[r0 + i] = mf[2 * i + 1];
-                    }
-                } else {
-                    DenseAttention.widen(meta, mb, n, mf);
-                    System.arraycopy(mf, 0, ra, r0, n);
-                }
+                DenseAttention.widen(meta, mb, kind == INT2 ? 2 * n : n, mf);
             }
             boolean add = run > 0;
             for (int h = 0; h < heads; h += 8) {
@@ -256,28 +248,28 @@ final class FusedBlock {
                 for (int j = 0; j < G; j += 2 * L) { // two token vectors per pass
                     if (pass == 7) {
                         if (kind == INT1) {
-                            keysInt1x7(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt1x7(words1, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else if (kind == INT2) {
-                            keysInt2x7(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt2x7(words2, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else {
-                            keysTernx7(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysTernx7(words2, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         }
                     } else if (kind == INT1) {
                         if (four) {
-                            keysInt1x4(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt1x4(words1, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else {
-                            keysInt1x8(words1, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt1x8(words1, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         }
                     } else if (kind == INT2) {
                         if (four) {
-                            keysInt2x4(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt2x4(words2, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         } else {
-                            keysInt2x8(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                            keysInt2x8(words2, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                         }
                     } else if (four) {
-                        keysTernx4(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        keysTernx4(words2, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                     } else {
-                        keysTernx8(words2, -r0, ra, rb, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
+                        keysTernx8(words2, -r0, mf, r0, r0 + n, j, q, qo, rows, sc, so + j, stride, add);
                     }
                 }
             }
@@ -331,21 +323,18 @@ final class FusedBlock {
         if (v.perToken) {
             int ng = v.ng;
             int n = G * ng;
-            MemorySegment.copy(codes, I64, codeOff, tcodes, 0, n);
-            DenseAttention.widen(meta, metaOff, 2 * n, mf);
-            for (int i = 0; i < n; i++) {
-                tstep[i] = mf[2 * i];
-                tmin[i] = mf[2 * i + 1];
-            }
+            MemorySegment.copy(codes, I32, codeOff, tcodes, 0, 2 * n); // 64-bit words as int halves
+            DenseAttention.widen(meta, metaOff, 2 * n, mf); // step, min of word k at mf[2k], mf[2k + 1]
             for (int h = 0; h < heads; h += 8) {
                 int nh = Math.min(8, heads - h);
-                interleave(p, h * stride, stride, nh, pt);
+                int po = strided(p, h * stride, stride, nh);
+                float[] pp = stride == G ? p : pt;
                 if (nh <= 4) {
-                    valuesTokenInt2x4(tcodes, ng, tstep, tmin, d, pt, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x4(tcodes, ng, mf, d, pp, po, nh, acc, aOff + h * d, tmp);
                 } else if (nh == 7) {
-                    valuesTokenInt2x7(tcodes, ng, tstep, tmin, d, pt, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x7(tcodes, ng, mf, d, pp, po, nh, acc, aOff + h * d, tmp);
                 } else {
-                    valuesTokenInt2x8(tcodes, ng, tstep, tmin, d, pt, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x8(tcodes, ng, mf, d, pp, po, nh, acc, aOff + h * d, tmp);
                 }
             }
             return;
@@ -362,12 +351,7 @@ final class FusedBlock {
             salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
             return;
         } else {
-            MemorySegment.copy(codes, I64, codeOff, codes2, 0, d);
-            for (int c = 0; c < d; c++) {
-                long w = codes2[c];
-                vwords[c] = (int) w;
-                vwords[dp + c] = (int) (w >>> 32);
-            }
+            splitWords(codes, codeOff, d);
             if (kind == INT2) {
                 DenseAttention.widen(meta, metaOff, 2 * d, mf);
                 for (int c = 0; c < d; c++) {
@@ -388,31 +372,32 @@ final class FusedBlock {
             }
             boolean four = nh <= 4;
             int ao = aOff + h * d;
-            interleave(p, po, stride, nh, pt);
+            int pk = strided(p, po, stride, nh);
+            float[] pp = stride == G ? p : pt;
             if (nh == 7) {
                 if (kind == TERNARY2) {
-                    valuesTernx7(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
+                    valuesTernx7(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
                 } else if (kind == INT2) {
-                    valuesInt2x7(vwords, dp, vscale, vmin, d, pt, sums, nh, acc, ao, tmp);
+                    valuesInt2x7(vwords, dp, vscale, vmin, d, pp, pk, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt1x7(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
+                    valuesInt1x7(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == TERNARY2) {
                 if (four) {
-                    valuesTernx4(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
+                    valuesTernx4(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesTernx8(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
+                    valuesTernx8(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == INT2) {
                 if (four) {
-                    valuesInt2x4(vwords, dp, vscale, vmin, d, pt, sums, nh, acc, ao, tmp);
+                    valuesInt2x4(vwords, dp, vscale, vmin, d, pp, pk, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt2x8(vwords, dp, vscale, vmin, d, pt, sums, nh, acc, ao, tmp);
+                    valuesInt2x8(vwords, dp, vscale, vmin, d, pp, pk, sums, nh, acc, ao, tmp);
                 }
             } else if (four) {
-                valuesInt1x4(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
+                valuesInt1x4(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
             } else {
-                valuesInt1x8(vwords, dp, vscale, null, d, pt, sums, nh, acc, ao, tmp);
+                valuesInt1x8(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
             }
         }
         salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
@@ -438,12 +423,39 @@ final class FusedBlock {
         }
     }
 
-    /** {@code pt[8·t + i] = p[off + i·stride + t]} for the nh heads of a pass (slots past nh keep old values: unused). */
-    private static void interleave(float[] p, int off, int stride, int nh, float[] pt) {
+    /**
+     * Where the kernels read a pass's probabilities, {@code [head][token]} with the constant stride G
+     * (a constant, so each head's broadcast is a fixed offset from one base register): {@code off}
+     * in p itself when stride is G (always, from {@link QuantizedAttention}); otherwise 0 after
+     * copying them into {@link #pt}.
+     */
+    private int strided(float[] p, int off, int stride, int nh) {
+        if (stride == G) {
+            return off;
+        }
         for (int i = 0; i < nh; i++) {
-            for (int t = 0; t < G; t++) {
-                pt[8 * t + i] = p[off + i * stride + t];
-            }
+            System.arraycopy(p, off + i * stride, pt, i * G, G);
+        }
+        return 0;
+    }
+
+    /**
+     * Channel c's 64-bit value word (tokens 0..31) into {@code vwords[c]} (tokens 0..15) and
+     * {@code vwords[dp + c]} (16..31): copied as int halves {@code [lo0, hi0, lo1, hi1, …]}, then
+     * split with two-vector permutes of even and odd lanes (L channels per pair of loads).
+     */
+    private void splitWords(MemorySegment codes, long codeOff, int d) {
+        MemorySegment.copy(codes, I32, codeOff, halvesOfWords, 0, 2 * d);
+        int c = 0;
+        for (; c + L <= d; c += L) {
+            IntVector a = IntVector.fromArray(I, halvesOfWords, 2 * c);
+            IntVector b = IntVector.fromArray(I, halvesOfWords, 2 * c + L);
+            EVEN_LANES.selectFrom(a, b).intoArray(vwords, c);
+            ODD_LANES.selectFrom(a, b).intoArray(vwords, dp + c);
+        }
+        for (; c < d; c++) {
+            vwords[c] = halvesOfWords[2 * c];
+            vwords[dp + c] = halvesOfWords[2 * c + 1];
         }
     }
 
@@ -483,7 +495,7 @@ final class FusedBlock {
     }
 
     /** 4 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt1x4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt1x4(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
 
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
@@ -496,7 +508,7 @@ final class FusedBlock {
         FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
             int w = words[wOff + r];
-            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector pos = FloatVector.broadcast(F, m[wOff + r]);
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
@@ -524,7 +536,7 @@ final class FusedBlock {
     }
 
     /** 4 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt2x4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt2x4(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -541,8 +553,8 @@ final class FusedBlock {
         FloatVector a3 = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride) : FloatVector.zero(F);
         FloatVector a3b = add ? FloatVector.fromArray(F, sc, sOff + 3 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            FloatVector st = FloatVector.broadcast(F, ra[r]);
-            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            FloatVector st = FloatVector.broadcast(F, m[2 * (wOff + r)]);
+            FloatVector mn = FloatVector.broadcast(F, m[2 * (wOff + r) + 1]);
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
@@ -571,7 +583,7 @@ final class FusedBlock {
     }
 
     /** 4 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysTernx4(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysTernx4(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -590,8 +602,8 @@ final class FusedBlock {
         for (int r = r0; r < r1; r++) {
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
-            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
-            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
@@ -619,7 +631,7 @@ final class FusedBlock {
      * 4 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesTernx4(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesTernx4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -639,16 +651,16 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 2);
                     FloatVector vb = wb.selectFrom(TRIT).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
                 }
@@ -674,13 +686,13 @@ final class FusedBlock {
                 for (int t = 16 * half; t < 16 * half + 16; t++) {
                     FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                 }
             }
@@ -696,7 +708,7 @@ final class FusedBlock {
      * 4 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesInt2x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesInt2x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -716,16 +728,16 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 2);
                     FloatVector vb = wb.selectFrom(CODE2).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
                 }
@@ -751,13 +763,13 @@ final class FusedBlock {
                 for (int t = 16 * half; t < 16 * half + 16; t++) {
                     FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                 }
             }
@@ -773,7 +785,7 @@ final class FusedBlock {
      * 4 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesInt1x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesInt1x4(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -793,16 +805,16 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 1);
                     FloatVector vb = wb.selectFrom(SIGN1).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 1);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
                 }
@@ -828,13 +840,13 @@ final class FusedBlock {
                 for (int t = 32 * half; t < 32 * half + 32; t++) {
                     FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 1);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                 }
             }
@@ -847,24 +859,24 @@ final class FusedBlock {
     }
 
     /** 4 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x4(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
+    private static void valuesTokenInt2x4(int[] words, int ng, float[] m, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
-            int j = c >>> 5;
-            int sh = 2 * (c & 31);
+            int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
+            int wi = (c & 31) >>> 4;
+            IntVector shifts = IntVector.zero(I).addIndex(2).add(2 * (c & 15));
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
             for (int t = 0; t < G; t++) {
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
-                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
-                a0 = v.fma(FloatVector.broadcast(F, pt[8 * t + 0]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, pt[8 * t + 1]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, pt[8 * t + 2]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, pt[8 * t + 3]), a3);
+                IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * G + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * G + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * G + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * G + t]), a3);
             }
             a0.intoArray(tmp, 0 * L);
             a1.intoArray(tmp, 1 * L);
@@ -875,7 +887,7 @@ final class FusedBlock {
     }
 
     /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt1x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt1x7(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
 
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
@@ -894,7 +906,7 @@ final class FusedBlock {
         FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
             int w = words[wOff + r];
-            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector pos = FloatVector.broadcast(F, m[wOff + r]);
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
@@ -937,7 +949,7 @@ final class FusedBlock {
     }
 
     /** 7 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt2x7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt2x7(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -960,8 +972,8 @@ final class FusedBlock {
         FloatVector a6 = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride) : FloatVector.zero(F);
         FloatVector a6b = add ? FloatVector.fromArray(F, sc, sOff + 6 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            FloatVector st = FloatVector.broadcast(F, ra[r]);
-            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            FloatVector st = FloatVector.broadcast(F, m[2 * (wOff + r)]);
+            FloatVector mn = FloatVector.broadcast(F, m[2 * (wOff + r) + 1]);
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
@@ -1005,7 +1017,7 @@ final class FusedBlock {
     }
 
     /** 7 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysTernx7(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysTernx7(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -1030,8 +1042,8 @@ final class FusedBlock {
         for (int r = r0; r < r1; r++) {
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
-            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
-            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
@@ -1074,7 +1086,7 @@ final class FusedBlock {
      * 7 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesTernx7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -1100,25 +1112,25 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 2);
                     FloatVector vb = wb.selectFrom(TRIT).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
                     a4b = vb.fma(p4, a4b);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
                     a5b = vb.fma(p5, a5b);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                     a6b = vb.fma(p6, a6b);
                 }
@@ -1153,19 +1165,19 @@ final class FusedBlock {
                 for (int t = 16 * half; t < 16 * half + 16; t++) {
                     FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                 }
             }
@@ -1184,7 +1196,7 @@ final class FusedBlock {
      * 7 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesInt2x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -1210,25 +1222,25 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 2);
                     FloatVector vb = wb.selectFrom(CODE2).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
                     a4b = vb.fma(p4, a4b);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
                     a5b = vb.fma(p5, a5b);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                     a6b = vb.fma(p6, a6b);
                 }
@@ -1263,19 +1275,19 @@ final class FusedBlock {
                 for (int t = 16 * half; t < 16 * half + 16; t++) {
                     FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                 }
             }
@@ -1294,7 +1306,7 @@ final class FusedBlock {
      * 7 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesInt1x7(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -1320,25 +1332,25 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 1);
                     FloatVector vb = wb.selectFrom(SIGN1).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 1);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
                     a4b = vb.fma(p4, a4b);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
                     a5b = vb.fma(p5, a5b);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                     a6b = vb.fma(p6, a6b);
                 }
@@ -1373,19 +1385,19 @@ final class FusedBlock {
                 for (int t = 32 * half; t < 32 * half + 32; t++) {
                     FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 1);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                 }
             }
@@ -1401,12 +1413,12 @@ final class FusedBlock {
     }
 
     /** 7 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x7(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
+    private static void valuesTokenInt2x7(int[] words, int ng, float[] m, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
-            int j = c >>> 5;
-            int sh = 2 * (c & 31);
+            int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
+            int wi = (c & 31) >>> 4;
+            IntVector shifts = IntVector.zero(I).addIndex(2).add(2 * (c & 15));
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -1416,15 +1428,15 @@ final class FusedBlock {
             FloatVector a6 = FloatVector.zero(F);
             for (int t = 0; t < G; t++) {
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
-                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
-                a0 = v.fma(FloatVector.broadcast(F, pt[8 * t + 0]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, pt[8 * t + 1]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, pt[8 * t + 2]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, pt[8 * t + 3]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, pt[8 * t + 4]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, pt[8 * t + 5]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, pt[8 * t + 6]), a6);
+                IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * G + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * G + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * G + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * G + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * G + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * G + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * G + t]), a6);
             }
             a0.intoArray(tmp, 0 * L);
             a1.intoArray(tmp, 1 * L);
@@ -1438,7 +1450,7 @@ final class FusedBlock {
     }
 
     /** 8 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt1x8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt1x8(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
 
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
@@ -1459,7 +1471,7 @@ final class FusedBlock {
         FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
             int w = words[wOff + r];
-            FloatVector pos = FloatVector.broadcast(F, ra[r]);
+            FloatVector pos = FloatVector.broadcast(F, m[wOff + r]);
             FloatVector neg = pos.neg();
             FloatVector k = neg.blend(pos, VectorMask.fromLong(F, (w >>> j) & LANE_BITS));
             FloatVector kb = neg.blend(pos, VectorMask.fromLong(F, (w >>> (j + L)) & LANE_BITS));
@@ -1507,7 +1519,7 @@ final class FusedBlock {
     }
 
     /** 8 heads, INT2 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysInt2x8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysInt2x8(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -1532,8 +1544,8 @@ final class FusedBlock {
         FloatVector a7 = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride) : FloatVector.zero(F);
         FloatVector a7b = add ? FloatVector.fromArray(F, sc, sOff + 7 * stride + L) : FloatVector.zero(F);
         for (int r = r0; r < r1; r++) {
-            FloatVector st = FloatVector.broadcast(F, ra[r]);
-            FloatVector mn = FloatVector.broadcast(F, rb[r]);
+            FloatVector st = FloatVector.broadcast(F, m[2 * (wOff + r)]);
+            FloatVector mn = FloatVector.broadcast(F, m[2 * (wOff + r) + 1]);
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
             FloatVector k = c.selectFrom(CODE2).reinterpretAsFloats().fma(st, mn);
@@ -1582,7 +1594,7 @@ final class FusedBlock {
     }
 
     /** 8 heads, TERN rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
-    private static void keysTernx8(int[] words, int wOff, float[] ra, float[] rb, int r0, int r1, int j, float[] q, int qOff, int rows,
+    private static void keysTernx8(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
         // 2-bit rows: words[2·row + i] is the i-th 32-bit half of the row's 64-bit code word (16 tokens);
         // token vector j.. lives in half j/16 at bit 2·(j%16): broadcast straight from the array
@@ -1609,8 +1621,8 @@ final class FusedBlock {
         for (int r = r0; r < r1; r++) {
             IntVector c = IntVector.broadcast(I, words[2 * (wOff + r) + wa]).lanewise(VectorOperators.LSHR, sa);
             IntVector cb = IntVector.broadcast(I, words[2 * (wOff + r) + wb]).lanewise(VectorOperators.LSHR, sb);
-            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
-            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(ra[r]);
+            FloatVector k = c.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
+            FloatVector kb = cb.selectFrom(TRIT).reinterpretAsFloats().mul(m[wOff + r]);
             FloatVector q0 = FloatVector.broadcast(F, q[qOff + 8 * r + 0]);
             a0 = k.fma(q0, a0);
             a0b = kb.fma(q0, a0b);
@@ -1658,7 +1670,7 @@ final class FusedBlock {
      * 8 heads of per-channel TERN values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesTernx8(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesTernx8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -1686,28 +1698,28 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 2);
                     FloatVector vb = wb.selectFrom(TRIT).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
                     a4b = vb.fma(p4, a4b);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
                     a5b = vb.fma(p5, a5b);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                     a6b = vb.fma(p6, a6b);
-                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    FloatVector p7 = FloatVector.broadcast(F, p[pOff + 7 * G + t]);
                     a7 = v.fma(p7, a7);
                     a7b = vb.fma(p7, a7b);
                 }
@@ -1745,21 +1757,21 @@ final class FusedBlock {
                 for (int t = 16 * half; t < 16 * half + 16; t++) {
                     FloatVector v = w.selectFrom(TRIT).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
-                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    FloatVector p7 = FloatVector.broadcast(F, p[pOff + 7 * G + t]);
                     a7 = v.fma(p7, a7);
                 }
             }
@@ -1779,7 +1791,7 @@ final class FusedBlock {
      * 8 heads of per-channel INT2 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesInt2x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesInt2x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -1807,28 +1819,28 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 2);
                     FloatVector vb = wb.selectFrom(CODE2).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
                     a4b = vb.fma(p4, a4b);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
                     a5b = vb.fma(p5, a5b);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                     a6b = vb.fma(p6, a6b);
-                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    FloatVector p7 = FloatVector.broadcast(F, p[pOff + 7 * G + t]);
                     a7 = v.fma(p7, a7);
                     a7b = vb.fma(p7, a7b);
                 }
@@ -1866,21 +1878,21 @@ final class FusedBlock {
                 for (int t = 16 * half; t < 16 * half + 16; t++) {
                     FloatVector v = w.selectFrom(CODE2).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
-                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    FloatVector p7 = FloatVector.broadcast(F, p[pOff + 7 * G + t]);
                     a7 = v.fma(p7, a7);
                 }
             }
@@ -1900,7 +1912,7 @@ final class FusedBlock {
      * 8 heads of per-channel INT1 values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
      * once; two channel vectors per pass (one broadcast of p_t feeds both), one for an odd last vector.
      */
-    private static void valuesInt1x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] pt,
+    private static void valuesInt1x8(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {
         int c = 0;
         for (; c + L < d; c += 2 * L) {
@@ -1928,28 +1940,28 @@ final class FusedBlock {
                     w = w.lanewise(VectorOperators.LSHR, 1);
                     FloatVector vb = wb.selectFrom(SIGN1).reinterpretAsFloats();
                     wb = wb.lanewise(VectorOperators.LSHR, 1);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
                     a0b = vb.fma(p0, a0b);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
                     a1b = vb.fma(p1, a1b);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
                     a2b = vb.fma(p2, a2b);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
                     a3b = vb.fma(p3, a3b);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
                     a4b = vb.fma(p4, a4b);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
                     a5b = vb.fma(p5, a5b);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
                     a6b = vb.fma(p6, a6b);
-                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    FloatVector p7 = FloatVector.broadcast(F, p[pOff + 7 * G + t]);
                     a7 = v.fma(p7, a7);
                     a7b = vb.fma(p7, a7b);
                 }
@@ -1987,21 +1999,21 @@ final class FusedBlock {
                 for (int t = 32 * half; t < 32 * half + 32; t++) {
                     FloatVector v = w.selectFrom(SIGN1).reinterpretAsFloats();
                     w = w.lanewise(VectorOperators.LSHR, 1);
-                    FloatVector p0 = FloatVector.broadcast(F, pt[8 * t + 0]);
+                    FloatVector p0 = FloatVector.broadcast(F, p[pOff + 0 * G + t]);
                     a0 = v.fma(p0, a0);
-                    FloatVector p1 = FloatVector.broadcast(F, pt[8 * t + 1]);
+                    FloatVector p1 = FloatVector.broadcast(F, p[pOff + 1 * G + t]);
                     a1 = v.fma(p1, a1);
-                    FloatVector p2 = FloatVector.broadcast(F, pt[8 * t + 2]);
+                    FloatVector p2 = FloatVector.broadcast(F, p[pOff + 2 * G + t]);
                     a2 = v.fma(p2, a2);
-                    FloatVector p3 = FloatVector.broadcast(F, pt[8 * t + 3]);
+                    FloatVector p3 = FloatVector.broadcast(F, p[pOff + 3 * G + t]);
                     a3 = v.fma(p3, a3);
-                    FloatVector p4 = FloatVector.broadcast(F, pt[8 * t + 4]);
+                    FloatVector p4 = FloatVector.broadcast(F, p[pOff + 4 * G + t]);
                     a4 = v.fma(p4, a4);
-                    FloatVector p5 = FloatVector.broadcast(F, pt[8 * t + 5]);
+                    FloatVector p5 = FloatVector.broadcast(F, p[pOff + 5 * G + t]);
                     a5 = v.fma(p5, a5);
-                    FloatVector p6 = FloatVector.broadcast(F, pt[8 * t + 6]);
+                    FloatVector p6 = FloatVector.broadcast(F, p[pOff + 6 * G + t]);
                     a6 = v.fma(p6, a6);
-                    FloatVector p7 = FloatVector.broadcast(F, pt[8 * t + 7]);
+                    FloatVector p7 = FloatVector.broadcast(F, p[pOff + 7 * G + t]);
                     a7 = v.fma(p7, a7);
                 }
             }
@@ -2018,12 +2030,12 @@ final class FusedBlock {
     }
 
     /** 8 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x8(long[] codes, int ng, float[] step, float[] min, int d, float[] pt,
+    private static void valuesTokenInt2x8(int[] words, int ng, float[] m, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {
-        IntVector shifts = IntVector.zero(I).addIndex(2);
         for (int c = 0; c < d; c += L) {
-            int j = c >>> 5;
-            int sh = 2 * (c & 31);
+            int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
+            int wi = (c & 31) >>> 4;
+            IntVector shifts = IntVector.zero(I).addIndex(2).add(2 * (c & 15));
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -2034,16 +2046,16 @@ final class FusedBlock {
             FloatVector a7 = FloatVector.zero(F);
             for (int t = 0; t < G; t++) {
                 int k = t * ng + j;
-                IntVector x = IntVector.broadcast(I, (int) (codes[k] >>> sh)).lanewise(VectorOperators.LSHR, shifts);
-                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, step[k]), FloatVector.broadcast(F, min[k]));
-                a0 = v.fma(FloatVector.broadcast(F, pt[8 * t + 0]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, pt[8 * t + 1]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, pt[8 * t + 2]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, pt[8 * t + 3]), a3);
-                a4 = v.fma(FloatVector.broadcast(F, pt[8 * t + 4]), a4);
-                a5 = v.fma(FloatVector.broadcast(F, pt[8 * t + 5]), a5);
-                a6 = v.fma(FloatVector.broadcast(F, pt[8 * t + 6]), a6);
-                a7 = v.fma(FloatVector.broadcast(F, pt[8 * t + 7]), a7);
+                IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
+                FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));
+                a0 = v.fma(FloatVector.broadcast(F, p[pOff + 0 * G + t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p[pOff + 1 * G + t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * G + t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * G + t]), a3);
+                a4 = v.fma(FloatVector.broadcast(F, p[pOff + 4 * G + t]), a4);
+                a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * G + t]), a5);
+                a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * G + t]), a6);
+                a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * G + t]), a7);
             }
             a0.intoArray(tmp, 0 * L);
             a1.intoArray(tmp, 1 * L);
