@@ -46,6 +46,32 @@ def key_fn(H, kind):
 {stores}
     }}
 """
+def epilogue(H, A, x, coff, kind):
+    """acc += a·scale (+ min·Σp) for the real heads, in place when the vector is whole; tmp + finish for the tail."""
+    c = "c" + coff
+    if kind == "Tok":
+        pre = ""
+        val = lambda h, a: f"{a}{x}"
+        fin = f"finish(tmp, nh, {c}, d, null, null, null, acc, aOff);"
+    else:
+        pre = f"                FloatVector s{x} = FloatVector.fromArray(F, sc, {c});\n"
+        if kind == "Int2":
+            pre += f"                FloatVector n{x} = FloatVector.fromArray(F, mn, {c});\n"
+            val = lambda h, a: f"n{x}.fma(FloatVector.broadcast(F, sums[{h}]), {a}{x}.mul(s{x}))"
+        else:
+            val = lambda h, a: f"{a}{x}.mul(s{x})"
+        fin = f"finish(tmp, nh, {c}, d, sc, {'mn' if kind=='Int2' else 'null'}, sums, acc, aOff);"
+    adds = "\n".join((f"                if (nh > {h}) {{\n    " if h >= 1 and H != 7 else "") +
+                     f"                FloatVector.fromArray(F, acc, aOff + {h} * d + {c}).add({val(h, a)}).intoArray(acc, aOff + {h} * d + {c});" +
+                     ("\n                }" if h >= 1 and H != 7 else "") for h, a in enumerate(A))
+    stores = "\n".join(f"                {a}{x}.intoArray(tmp, {h} * L);" for h, a in enumerate(A))
+    return f"""            if ({c} + L <= d) {{ // whole vector: add into acc in place
+{pre}{adds}
+            }} else {{ // last, partial vector: through tmp and the masked finish
+{stores}
+                {fin}
+            }}"""
+
 def val_fn(H, kind):
     A=accs(H)
     dec={"Tern":"TRIT","Int2":"CODE2","Int1":"SIGN1"}[kind]
@@ -57,7 +83,7 @@ def val_fn(H, kind):
         loads="\n".join(f"                IntVector w{x} = IntVector.fromArray(I, words, half * dp + c{'' if i==0 else ' + L'});" for i,x in enumerate(vecs))
         decs="\n".join(f"                    FloatVector v{x} = w{x}.selectFrom({dec}).reinterpretAsFloats();\n                    w{x} = w{x}.lanewise(VectorOperators.LSHR, {bits});" for x in vecs)
         fmas="\n".join(f"                    FloatVector p{h} = FloatVector.broadcast(F, p[pOff + {h} * G + t]);\n" + "\n".join(f"                    {a}{x} = v{x}.fma(p{h}, {a}{x});" for x in vecs) for h,a in enumerate(A))
-        outs="\n".join("\n".join(f"            {a}{x}.intoArray(tmp, {h} * L);" for h,a in enumerate(A)) + f"\n            finish(tmp, nh, c{'' if i==0 else ' + L'}, d, sc, {mn}, sums, acc, aOff);" for i,x in enumerate(vecs))
+        outs="\n".join(epilogue(H, A, x, '' if i==0 else ' + L', kind) for i,x in enumerate(vecs))
         halves = "1" if kind=="Int1" else "2"
         return f"""{decl}
             for (int half = 0; half < {halves}; half++) {{
@@ -88,7 +114,7 @@ def tok_fn(H):
     A=accs(H)
     decl="\n".join(f"            FloatVector {a} = FloatVector.zero(F);" for a in A)
     fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * G + t]), {a});" for h,a in enumerate(A))
-    outs="\n".join(f"            {a}.intoArray(tmp, {h} * L);" for h,a in enumerate(A))+"\n            finish(tmp, nh, c, d, null, null, null, acc, aOff);"
+    outs=epilogue(H, A, "", "", "Tok")
     return f"""
     /** {H} heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
     private static void valuesTokenInt2x{H}(int[] words, int ng, float[] m, int d, float[] p, int pOff,

@@ -665,16 +665,44 @@ final class FusedBlock {
                     a3b = vb.fma(p3, a3b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(a0b.mul(sb)).intoArray(acc, aOff + 0 * d + c + L);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(a1b.mul(sb)).intoArray(acc, aOff + 1 * d + c + L);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(a2b.mul(sb)).intoArray(acc, aOff + 2 * d + c + L);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(a3b.mul(sb)).intoArray(acc, aOff + 3 * d + c + L);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -696,11 +724,25 @@ final class FusedBlock {
                     a3 = v.fma(p3, a3);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
         }
     }
 
@@ -742,16 +784,46 @@ final class FusedBlock {
                     a3b = vb.fma(p3, a3b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector n = FloatVector.fromArray(F, mn, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(n.fma(FloatVector.broadcast(F, sums[0]), a0.mul(s))).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(n.fma(FloatVector.broadcast(F, sums[1]), a1.mul(s))).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(n.fma(FloatVector.broadcast(F, sums[2]), a2.mul(s))).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(n.fma(FloatVector.broadcast(F, sums[3]), a3.mul(s))).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector nb = FloatVector.fromArray(F, mn, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[0]), a0b.mul(sb))).intoArray(acc, aOff + 0 * d + c + L);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[1]), a1b.mul(sb))).intoArray(acc, aOff + 1 * d + c + L);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[2]), a2b.mul(sb))).intoArray(acc, aOff + 2 * d + c + L);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[3]), a3b.mul(sb))).intoArray(acc, aOff + 3 * d + c + L);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -773,11 +845,26 @@ final class FusedBlock {
                     a3 = v.fma(p3, a3);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector n = FloatVector.fromArray(F, mn, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(n.fma(FloatVector.broadcast(F, sums[0]), a0.mul(s))).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(n.fma(FloatVector.broadcast(F, sums[1]), a1.mul(s))).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(n.fma(FloatVector.broadcast(F, sums[2]), a2.mul(s))).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(n.fma(FloatVector.broadcast(F, sums[3]), a3.mul(s))).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            }
         }
     }
 
@@ -819,16 +906,44 @@ final class FusedBlock {
                     a3b = vb.fma(p3, a3b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(a0b.mul(sb)).intoArray(acc, aOff + 0 * d + c + L);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(a1b.mul(sb)).intoArray(acc, aOff + 1 * d + c + L);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(a2b.mul(sb)).intoArray(acc, aOff + 2 * d + c + L);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(a3b.mul(sb)).intoArray(acc, aOff + 3 * d + c + L);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -850,11 +965,25 @@ final class FusedBlock {
                     a3 = v.fma(p3, a3);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
         }
     }
 
@@ -878,11 +1007,24 @@ final class FusedBlock {
                 a2 = v.fma(FloatVector.broadcast(F, p[pOff + 2 * G + t]), a2);
                 a3 = v.fma(FloatVector.broadcast(F, p[pOff + 3 * G + t]), a3);
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            finish(tmp, nh, c, d, null, null, null, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3).intoArray(acc, aOff + 3 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                finish(tmp, nh, c, d, null, null, null, acc, aOff);
+            }
         }
     }
 
@@ -1135,22 +1277,44 @@ final class FusedBlock {
                     a6b = vb.fma(p6, a6b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            a4b.intoArray(tmp, 4 * L);
-            a5b.intoArray(tmp, 5 * L);
-            a6b.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(a0b.mul(sb)).intoArray(acc, aOff + 0 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(a1b.mul(sb)).intoArray(acc, aOff + 1 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(a2b.mul(sb)).intoArray(acc, aOff + 2 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(a3b.mul(sb)).intoArray(acc, aOff + 3 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c + L).add(a4b.mul(sb)).intoArray(acc, aOff + 4 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c + L).add(a5b.mul(sb)).intoArray(acc, aOff + 5 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c + L).add(a6b.mul(sb)).intoArray(acc, aOff + 6 * d + c + L);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                a4b.intoArray(tmp, 4 * L);
+                a5b.intoArray(tmp, 5 * L);
+                a6b.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -1181,14 +1345,25 @@ final class FusedBlock {
                     a6 = v.fma(p6, a6);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
         }
     }
 
@@ -1245,22 +1420,46 @@ final class FusedBlock {
                     a6b = vb.fma(p6, a6b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            a4b.intoArray(tmp, 4 * L);
-            a5b.intoArray(tmp, 5 * L);
-            a6b.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector n = FloatVector.fromArray(F, mn, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(n.fma(FloatVector.broadcast(F, sums[0]), a0.mul(s))).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(n.fma(FloatVector.broadcast(F, sums[1]), a1.mul(s))).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(n.fma(FloatVector.broadcast(F, sums[2]), a2.mul(s))).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(n.fma(FloatVector.broadcast(F, sums[3]), a3.mul(s))).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(n.fma(FloatVector.broadcast(F, sums[4]), a4.mul(s))).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(n.fma(FloatVector.broadcast(F, sums[5]), a5.mul(s))).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(n.fma(FloatVector.broadcast(F, sums[6]), a6.mul(s))).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector nb = FloatVector.fromArray(F, mn, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[0]), a0b.mul(sb))).intoArray(acc, aOff + 0 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[1]), a1b.mul(sb))).intoArray(acc, aOff + 1 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[2]), a2b.mul(sb))).intoArray(acc, aOff + 2 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[3]), a3b.mul(sb))).intoArray(acc, aOff + 3 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[4]), a4b.mul(sb))).intoArray(acc, aOff + 4 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[5]), a5b.mul(sb))).intoArray(acc, aOff + 5 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[6]), a6b.mul(sb))).intoArray(acc, aOff + 6 * d + c + L);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                a4b.intoArray(tmp, 4 * L);
+                a5b.intoArray(tmp, 5 * L);
+                a6b.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -1291,14 +1490,26 @@ final class FusedBlock {
                     a6 = v.fma(p6, a6);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector n = FloatVector.fromArray(F, mn, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(n.fma(FloatVector.broadcast(F, sums[0]), a0.mul(s))).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(n.fma(FloatVector.broadcast(F, sums[1]), a1.mul(s))).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(n.fma(FloatVector.broadcast(F, sums[2]), a2.mul(s))).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(n.fma(FloatVector.broadcast(F, sums[3]), a3.mul(s))).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(n.fma(FloatVector.broadcast(F, sums[4]), a4.mul(s))).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(n.fma(FloatVector.broadcast(F, sums[5]), a5.mul(s))).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(n.fma(FloatVector.broadcast(F, sums[6]), a6.mul(s))).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            }
         }
     }
 
@@ -1355,22 +1566,44 @@ final class FusedBlock {
                     a6b = vb.fma(p6, a6b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            a4b.intoArray(tmp, 4 * L);
-            a5b.intoArray(tmp, 5 * L);
-            a6b.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(a0b.mul(sb)).intoArray(acc, aOff + 0 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(a1b.mul(sb)).intoArray(acc, aOff + 1 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(a2b.mul(sb)).intoArray(acc, aOff + 2 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(a3b.mul(sb)).intoArray(acc, aOff + 3 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c + L).add(a4b.mul(sb)).intoArray(acc, aOff + 4 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c + L).add(a5b.mul(sb)).intoArray(acc, aOff + 5 * d + c + L);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c + L).add(a6b.mul(sb)).intoArray(acc, aOff + 6 * d + c + L);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                a4b.intoArray(tmp, 4 * L);
+                a5b.intoArray(tmp, 5 * L);
+                a6b.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -1401,14 +1634,25 @@ final class FusedBlock {
                     a6 = v.fma(p6, a6);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
         }
     }
 
@@ -1438,14 +1682,24 @@ final class FusedBlock {
                 a5 = v.fma(FloatVector.broadcast(F, p[pOff + 5 * G + t]), a5);
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * G + t]), a6);
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            finish(tmp, nh, c, d, null, null, null, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0).intoArray(acc, aOff + 0 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1).intoArray(acc, aOff + 1 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2).intoArray(acc, aOff + 2 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3).intoArray(acc, aOff + 3 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4).intoArray(acc, aOff + 4 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5).intoArray(acc, aOff + 5 * d + c);
+                FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6).intoArray(acc, aOff + 6 * d + c);
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                finish(tmp, nh, c, d, null, null, null, acc, aOff);
+            }
         }
     }
 
@@ -1724,24 +1978,76 @@ final class FusedBlock {
                     a7b = vb.fma(p7, a7b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            a4b.intoArray(tmp, 4 * L);
-            a5b.intoArray(tmp, 5 * L);
-            a6b.intoArray(tmp, 6 * L);
-            a7b.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(a7.mul(s)).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(a0b.mul(sb)).intoArray(acc, aOff + 0 * d + c + L);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(a1b.mul(sb)).intoArray(acc, aOff + 1 * d + c + L);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(a2b.mul(sb)).intoArray(acc, aOff + 2 * d + c + L);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(a3b.mul(sb)).intoArray(acc, aOff + 3 * d + c + L);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c + L).add(a4b.mul(sb)).intoArray(acc, aOff + 4 * d + c + L);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c + L).add(a5b.mul(sb)).intoArray(acc, aOff + 5 * d + c + L);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c + L).add(a6b.mul(sb)).intoArray(acc, aOff + 6 * d + c + L);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c + L).add(a7b.mul(sb)).intoArray(acc, aOff + 7 * d + c + L);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                a4b.intoArray(tmp, 4 * L);
+                a5b.intoArray(tmp, 5 * L);
+                a6b.intoArray(tmp, 6 * L);
+                a7b.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -1775,15 +2081,41 @@ final class FusedBlock {
                     a7 = v.fma(p7, a7);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(a7.mul(s)).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
         }
     }
 
@@ -1845,24 +2177,78 @@ final class FusedBlock {
                     a7b = vb.fma(p7, a7b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            a4b.intoArray(tmp, 4 * L);
-            a5b.intoArray(tmp, 5 * L);
-            a6b.intoArray(tmp, 6 * L);
-            a7b.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector n = FloatVector.fromArray(F, mn, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(n.fma(FloatVector.broadcast(F, sums[0]), a0.mul(s))).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(n.fma(FloatVector.broadcast(F, sums[1]), a1.mul(s))).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(n.fma(FloatVector.broadcast(F, sums[2]), a2.mul(s))).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(n.fma(FloatVector.broadcast(F, sums[3]), a3.mul(s))).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(n.fma(FloatVector.broadcast(F, sums[4]), a4.mul(s))).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(n.fma(FloatVector.broadcast(F, sums[5]), a5.mul(s))).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(n.fma(FloatVector.broadcast(F, sums[6]), a6.mul(s))).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(n.fma(FloatVector.broadcast(F, sums[7]), a7.mul(s))).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector nb = FloatVector.fromArray(F, mn, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[0]), a0b.mul(sb))).intoArray(acc, aOff + 0 * d + c + L);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[1]), a1b.mul(sb))).intoArray(acc, aOff + 1 * d + c + L);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[2]), a2b.mul(sb))).intoArray(acc, aOff + 2 * d + c + L);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[3]), a3b.mul(sb))).intoArray(acc, aOff + 3 * d + c + L);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[4]), a4b.mul(sb))).intoArray(acc, aOff + 4 * d + c + L);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[5]), a5b.mul(sb))).intoArray(acc, aOff + 5 * d + c + L);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[6]), a6b.mul(sb))).intoArray(acc, aOff + 6 * d + c + L);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c + L).add(nb.fma(FloatVector.broadcast(F, sums[7]), a7b.mul(sb))).intoArray(acc, aOff + 7 * d + c + L);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                a4b.intoArray(tmp, 4 * L);
+                a5b.intoArray(tmp, 5 * L);
+                a6b.intoArray(tmp, 6 * L);
+                a7b.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c + L, d, sc, mn, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -1896,15 +2282,42 @@ final class FusedBlock {
                     a7 = v.fma(p7, a7);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector n = FloatVector.fromArray(F, mn, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(n.fma(FloatVector.broadcast(F, sums[0]), a0.mul(s))).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(n.fma(FloatVector.broadcast(F, sums[1]), a1.mul(s))).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(n.fma(FloatVector.broadcast(F, sums[2]), a2.mul(s))).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(n.fma(FloatVector.broadcast(F, sums[3]), a3.mul(s))).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(n.fma(FloatVector.broadcast(F, sums[4]), a4.mul(s))).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(n.fma(FloatVector.broadcast(F, sums[5]), a5.mul(s))).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(n.fma(FloatVector.broadcast(F, sums[6]), a6.mul(s))).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(n.fma(FloatVector.broadcast(F, sums[7]), a7.mul(s))).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, sc, mn, sums, acc, aOff);
+            }
         }
     }
 
@@ -1966,24 +2379,76 @@ final class FusedBlock {
                     a7b = vb.fma(p7, a7b);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
-            a0b.intoArray(tmp, 0 * L);
-            a1b.intoArray(tmp, 1 * L);
-            a2b.intoArray(tmp, 2 * L);
-            a3b.intoArray(tmp, 3 * L);
-            a4b.intoArray(tmp, 4 * L);
-            a5b.intoArray(tmp, 5 * L);
-            a6b.intoArray(tmp, 6 * L);
-            a7b.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(a7.mul(s)).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
+            if (c + L + L <= d) { // whole vector: add into acc in place
+                FloatVector sb = FloatVector.fromArray(F, sc, c + L);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c + L).add(a0b.mul(sb)).intoArray(acc, aOff + 0 * d + c + L);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c + L).add(a1b.mul(sb)).intoArray(acc, aOff + 1 * d + c + L);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c + L).add(a2b.mul(sb)).intoArray(acc, aOff + 2 * d + c + L);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c + L).add(a3b.mul(sb)).intoArray(acc, aOff + 3 * d + c + L);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c + L).add(a4b.mul(sb)).intoArray(acc, aOff + 4 * d + c + L);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c + L).add(a5b.mul(sb)).intoArray(acc, aOff + 5 * d + c + L);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c + L).add(a6b.mul(sb)).intoArray(acc, aOff + 6 * d + c + L);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c + L).add(a7b.mul(sb)).intoArray(acc, aOff + 7 * d + c + L);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0b.intoArray(tmp, 0 * L);
+                a1b.intoArray(tmp, 1 * L);
+                a2b.intoArray(tmp, 2 * L);
+                a3b.intoArray(tmp, 3 * L);
+                a4b.intoArray(tmp, 4 * L);
+                a5b.intoArray(tmp, 5 * L);
+                a6b.intoArray(tmp, 6 * L);
+                a7b.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c + L, d, sc, null, sums, acc, aOff);
+            }
         }
         for (; c < d; c += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -2017,15 +2482,41 @@ final class FusedBlock {
                     a7 = v.fma(p7, a7);
                 }
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector s = FloatVector.fromArray(F, sc, c);
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0.mul(s)).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1.mul(s)).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2.mul(s)).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3.mul(s)).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4.mul(s)).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5.mul(s)).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6.mul(s)).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(a7.mul(s)).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, sc, null, sums, acc, aOff);
+            }
         }
     }
 
@@ -2057,15 +2548,40 @@ final class FusedBlock {
                 a6 = v.fma(FloatVector.broadcast(F, p[pOff + 6 * G + t]), a6);
                 a7 = v.fma(FloatVector.broadcast(F, p[pOff + 7 * G + t]), a7);
             }
-            a0.intoArray(tmp, 0 * L);
-            a1.intoArray(tmp, 1 * L);
-            a2.intoArray(tmp, 2 * L);
-            a3.intoArray(tmp, 3 * L);
-            a4.intoArray(tmp, 4 * L);
-            a5.intoArray(tmp, 5 * L);
-            a6.intoArray(tmp, 6 * L);
-            a7.intoArray(tmp, 7 * L);
-            finish(tmp, nh, c, d, null, null, null, acc, aOff);
+            if (c + L <= d) { // whole vector: add into acc in place
+                FloatVector.fromArray(F, acc, aOff + 0 * d + c).add(a0).intoArray(acc, aOff + 0 * d + c);
+                if (nh > 1) {
+                    FloatVector.fromArray(F, acc, aOff + 1 * d + c).add(a1).intoArray(acc, aOff + 1 * d + c);
+                }
+                if (nh > 2) {
+                    FloatVector.fromArray(F, acc, aOff + 2 * d + c).add(a2).intoArray(acc, aOff + 2 * d + c);
+                }
+                if (nh > 3) {
+                    FloatVector.fromArray(F, acc, aOff + 3 * d + c).add(a3).intoArray(acc, aOff + 3 * d + c);
+                }
+                if (nh > 4) {
+                    FloatVector.fromArray(F, acc, aOff + 4 * d + c).add(a4).intoArray(acc, aOff + 4 * d + c);
+                }
+                if (nh > 5) {
+                    FloatVector.fromArray(F, acc, aOff + 5 * d + c).add(a5).intoArray(acc, aOff + 5 * d + c);
+                }
+                if (nh > 6) {
+                    FloatVector.fromArray(F, acc, aOff + 6 * d + c).add(a6).intoArray(acc, aOff + 6 * d + c);
+                }
+                if (nh > 7) {
+                    FloatVector.fromArray(F, acc, aOff + 7 * d + c).add(a7).intoArray(acc, aOff + 7 * d + c);
+                }
+            } else { // last, partial vector: through tmp and the masked finish
+                a0.intoArray(tmp, 0 * L);
+                a1.intoArray(tmp, 1 * L);
+                a2.intoArray(tmp, 2 * L);
+                a3.intoArray(tmp, 3 * L);
+                a4.intoArray(tmp, 4 * L);
+                a5.intoArray(tmp, 5 * L);
+                a6.intoArray(tmp, 6 * L);
+                a7.intoArray(tmp, 7 * L);
+                finish(tmp, nh, c, d, null, null, null, acc, aOff);
+            }
         }
     }
 }
