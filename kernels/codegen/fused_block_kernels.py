@@ -94,6 +94,12 @@ def val_fn(H, kind):
                 }}
             }}
 {outs}"""
+    # two channel vectors per pass (2H accumulators) only up to 7 heads: at 8 the method got too large for
+    # C1's register allocator ("out of virtual registers"), stayed at tier 2 with boxed vectors, 40x slower
+    pairs = "" if H == 8 else f"""
+        for (; c + L < d; c += 2 * L) {{
+{body(["", "b"])}
+        }}"""
     return f"""
     /**
      * {H} heads of per-channel {kind.upper()} values: Σ_t p_t·code_t per channel (unscaled), then scale (and min·Σp)
@@ -101,10 +107,7 @@ def val_fn(H, kind):
      */
     private static void values{kind}x{H}(int[] words, int dp, float[] sc, float[] mn, int d, float[] p, int pOff,
                                       float[] sums, int nh, float[] acc, int aOff, float[] tmp) {{
-        int c = 0;
-        for (; c + L < d; c += 2 * L) {{
-{body(["", "b"])}
-        }}
+        int c = 0;{pairs}
         for (; c < d; c += L) {{
 {body([""])}
         }}
