@@ -44,12 +44,13 @@ final class SoftmaxTile {
     }
 
     /**
-     * {@code s[base + j] = e^(s[base + j] − m)} for j below n, in place; returns their sum (in
-     * {@link LaneSum}'s fixed order). One method with {@link #exp}'s polynomial written out and no
-     * vector crossing a call: a vector argument or result of a call C2 does not inline is boxed
-     * (an allocation per call), and -XX:+PrintInlining showed exp and LaneSum.sum not inlined here.
+     * {@code s[base + j] = e^(s[base + j] − m)} for j below n, in place, and their lane-wise sum
+     * added to the vector {@code lsum[lOff ..]} (L lanes: j's value goes to lane j mod L; the lanes
+     * are summed once per step, not per block). One method with {@link #exp}'s polynomial written
+     * out and no vector crossing a call: a vector argument or result of a call C2 does not inline is
+     * boxed (an allocation per call), and -XX:+PrintInlining showed exp not inlined here.
      */
-    static float expRow(float[] s, int base, int n, float m) {
+    static void expRow(float[] s, int base, int n, float m, float[] lsum, int lOff) {
         int l = F.length();
         FloatVector mv = FloatVector.broadcast(F, m);
         FloatVector sum = FloatVector.zero(F);
@@ -78,16 +79,7 @@ final class SoftmaxTile {
                 sum = sum.add(p, mask);
             }
         }
-        // LaneSum.sum, written out
-        if (l >= 16) {
-            sum = sum.add(sum.rearrange(LaneSum.R8));
-        }
-        if (l >= 8) {
-            sum = sum.add(sum.rearrange(LaneSum.R4));
-        }
-        sum = sum.add(sum.rearrange(LaneSum.R2));
-        sum = sum.add(sum.rearrange(LaneSum.R1));
-        return sum.lane(0);
+        FloatVector.fromArray(F, lsum, lOff).add(sum).intoArray(lsum, lOff);
     }
 
     /**
@@ -118,12 +110,12 @@ final class SoftmaxTile {
                 }
                 mNew = Math.max(mOld, tileMax);
             }
-            float tileSum = expRow(s, base, n, mNew);
+            int lv = (slot + h) * l;
             if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
                 float corr = (float) Math.exp(mOld - mNew);
-                partL[slot + h] *= corr;
-                int a = (slot + h) * d;
                 FloatVector cv = FloatVector.broadcast(F, corr);
+                FloatVector.fromArray(F, partL, lv).mul(cv).intoArray(partL, lv);
+                int a = (slot + h) * d;
                 int i = 0;
                 for (; i <= d - l; i += l) {
                     FloatVector.fromArray(F, partAcc, a + i).mul(cv).intoArray(partAcc, a + i);
@@ -133,7 +125,7 @@ final class SoftmaxTile {
                 }
             }
             partM[slot + h] = mNew;
-            partL[slot + h] += tileSum;
+            expRow(s, base, n, mNew, partL, lv);
         }
     }
 }

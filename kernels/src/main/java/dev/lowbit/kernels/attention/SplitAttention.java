@@ -37,6 +37,11 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
     protected final int slotStride;
     /** Partial state per (unit, head of the group): slot {@code unit · slotStride + h}. */
     protected float[] partM;
+    /**
+     * Running softmax sums as vectors, {@code partL[slot · L ..]} (L = float lanes): each block adds its
+     * probabilities lane-wise, the lanes are summed once per step at the merge ({@link LaneSum}
+     * order), not once per block and head.
+     */
     protected float[] partL;
     /** {@code partAcc[slot · headDim + i]}. */
     protected float[] partAcc;
@@ -67,7 +72,7 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
     private void size(long maxTokens) {
         int maxUnits = Math.toIntExact(shape.kvHeads() * Math.max(1, (maxTokens + chunk - 1) / chunk));
         this.partM = new float[maxUnits * slotStride];
-        this.partL = new float[maxUnits * slotStride];
+        this.partL = new float[maxUnits * slotStride * F.length()];
         this.partAcc = new float[Math.multiplyExact(maxUnits * slotStride, headDim)];
     }
 
@@ -124,7 +129,7 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
         int c = unit % chunks;
         int slot = unit * slotStride;
         Arrays.fill(partM, slot, slot + groupSize, Float.NEGATIVE_INFINITY);
-        Arrays.fill(partL, slot, slot + groupSize, 0f);
+        Arrays.fill(partL, slot * F.length(), (slot + groupSize) * F.length(), 0f);
         Arrays.fill(partAcc, slot * headDim, (slot + groupSize) * headDim, 0f);
         int t0 = c * chunk;
         attendChunk(kvHead, t0, Math.min(tokens, t0 + chunk), worker, slot);
@@ -145,7 +150,7 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
             for (int c = 0; c < chunks; c++) {
                 int slot = (kvHead * chunks + c) * slotStride + h;
                 float w = (float) Math.exp(partM[slot] - m);
-                l += partL[slot] * w;
+                l += LaneSum.sum(FloatVector.fromArray(F, partL, slot * F.length())) * w;
                 // lane-wise (out + acc·w, two roundings as in the scalar tail): the same bits in any lane
                 FloatVector wv = FloatVector.broadcast(F, w);
                 int i = 0;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@link LaneSum#sum} (the fixed-order lane sum that replaced {@code reduceLanes(ADD)} in the
  * attention kernels) equals its scalar statement {@link LaneSum#sumReference} bit for bit, for
  * lanes of mixed magnitudes and signs where the summation order changes the result; and the
- * softmax row ({@link SoftmaxTile#expRow}) returns that same sum of what it stores. Re-run on
+ * softmax row ({@link SoftmaxTile#expRow}) adds exactly what it stores, lane-wise, to the running sums. Re-run on
  * 256/128-bit species by surefire.
  */
 class LaneSumSimdProperties {
@@ -46,14 +46,21 @@ class LaneSumSimdProperties {
                 s[i] = (float) (r.nextGaussian() * 20);
                 m = Math.max(m, s[i]);
             }
-            float got = SoftmaxTile.expRow(s, 0, n, m);
-            // expRow adds vectors lane-wise (masked tail adds 0 in the unused lanes), then LaneSum's tree
-            float[] lanes = new float[l];
+            float[] sums = new float[l];
+            for (int i = 0; i < l; i++) {
+                sums[i] = (float) r.nextGaussian(); // the running sums it adds to
+            }
+            float[] lanes = sums.clone();
+            SoftmaxTile.expRow(s, 0, n, m, sums, 0);
+            // expRow adds its vectors lane-wise onto the running sums (masked tail adds 0 in the unused lanes)
+            float[] block = new float[l];
             for (int i = 0; i < n; i++) {
-                lanes[i % l] += s[i];
+                block[i % l] += s[i];
                 assertTrue(s[i] >= 0f && s[i] <= 1f, "p " + s[i] + " at " + i);
             }
-            assertEquals(Float.floatToRawIntBits(LaneSum.sumReference(lanes)), Float.floatToRawIntBits(got), "n " + n);
+            for (int i = 0; i < l; i++) {
+                assertEquals(Float.floatToRawIntBits(lanes[i] + block[i]), Float.floatToRawIntBits(sums[i]), "n " + n + " lane " + i);
+            }
         });
     }
 }
