@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.lowbit.kernels.Gens;
+import dev.lowbit.testsupport.Gens;
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.format.GroupAxis;

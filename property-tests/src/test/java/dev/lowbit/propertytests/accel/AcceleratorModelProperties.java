@@ -17,7 +17,7 @@ import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.OpKind;
 import dev.lowbit.accelsim.workload.Phase;
 import dev.lowbit.accelsim.workload.Workload;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;

@@ -8,7 +8,7 @@ import dev.lowbit.accelsim.workload.ModelConfig;
 import dev.lowbit.accelsim.workload.ModelFile;
 import java.util.List;
 import java.util.Locale;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;

@@ -18,7 +18,7 @@ import dev.lowbit.accelsim.workload.LayerOp;
 import dev.lowbit.accelsim.workload.OpKind;
 import dev.lowbit.packing.bitmod.BitModQuantizer;
 import dev.lowbit.packing.bitmod.BitModType;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;

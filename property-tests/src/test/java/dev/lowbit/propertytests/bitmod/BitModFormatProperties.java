@@ -14,7 +14,7 @@ import dev.lowbit.packing.format.GroupAxis;
 import dev.lowbit.packing.format.PackedFormat;
 import dev.lowbit.packing.format.QuantizedTensor;
 import dev.lowbit.packing.io.PackedFile;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;

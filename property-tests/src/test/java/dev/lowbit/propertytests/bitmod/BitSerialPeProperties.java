@@ -9,7 +9,7 @@ import dev.lowbit.accelsim.pe.BitSerialPe;
 import dev.lowbit.accelsim.pe.GroupResult;
 import dev.lowbit.accelsim.pe.UnifiedWeight;
 import dev.lowbit.packing.bitmod.BitModType;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

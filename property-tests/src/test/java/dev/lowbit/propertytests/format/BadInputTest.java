@@ -13,7 +13,7 @@ import dev.lowbit.packing.format.QuantizedTensor;
 import dev.lowbit.packing.io.CorruptFileException;
 import dev.lowbit.packing.io.Npy;
 import dev.lowbit.packing.io.PackedFile;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

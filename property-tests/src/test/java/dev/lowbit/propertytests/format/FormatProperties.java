@@ -10,7 +10,7 @@ import dev.lowbit.packing.format.PackedFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.api.Pair;

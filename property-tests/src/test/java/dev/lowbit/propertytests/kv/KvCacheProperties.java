@@ -14,7 +14,7 @@ import dev.lowbit.packing.kv.KvBlockCodec;
 import dev.lowbit.packing.kv.RowStore;
 import dev.lowbit.packing.kv.SalientTokens;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -13,7 +13,7 @@ import dev.lowbit.packing.kv.RowStore;
 import dev.lowbit.packing.kv.TokenGroupCodec;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;
 import dev.lowbit.packing.kv.VidKvValueQuantizer;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;

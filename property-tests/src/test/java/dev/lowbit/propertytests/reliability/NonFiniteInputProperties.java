@@ -11,7 +11,7 @@ import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.format.GroupAxis;
 import dev.lowbit.packing.format.PackedFormat;
 import dev.lowbit.packing.format.QuantizedTensor;
-import dev.lowbit.propertytests.Gens;
+import dev.lowbit.testsupport.Gens;
 import java.lang.foreign.Arena;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.lowbit.propertytests;
+package dev.lowbit.testsupport;
 
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -9,10 +9,10 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 /**
  * Makes a falsified QuickTheories property's report usable: drops the test framework's stack
  * frames from the cause it prints (about a hundred lines of JUnit and Surefire per failure) and
- * adds the command that replays the property with its seed. Registered for every test of the
- * module through {@code META-INF/services} (autodetection is on in
- * {@code junit-platform.properties}); other failures pass through untouched. The kernels
- * module holds the same class (test classes are not shared between modules).
+ * adds the command that replays the property with its seed. Registered through this jar's
+ * {@code META-INF/services} for every module that has lowbit-test-support on its test class path
+ * and extension autodetection on in its {@code junit-platform.properties}; other failures pass
+ * through untouched.
  */
 public final class PropertyFailureReport implements TestExecutionExceptionHandler {
     private static final Pattern SEED = Pattern.compile("Seed was (-?\\d+)");

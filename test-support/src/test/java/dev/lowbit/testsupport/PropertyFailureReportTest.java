@@ -1,4 +1,4 @@
-package dev.lowbit.kernels;
+package dev.lowbit.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.lowbit.propertytests;
+package dev.lowbit.testsupport;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,7 +8,7 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * QuickTheories generators shared by the property tests. QuickTheories tries the minimum and
+ * QuickTheories generators shared by the property tests of every module (kernels, property-tests). QuickTheories tries the minimum and
  * maximum of every draw jointly in its first examples, but not in combination with other values;
  * the range generators here therefore mix the edge values in on about one draw in eight
  * (min, max, their neighbours, and 0 and ±1 where they lie in range), as the earlier library did.
