@@ -8,4 +8,5 @@ module dev.lowbit.kernels {
     exports dev.lowbit.kernels.kv;
     exports dev.lowbit.kernels.decode;
     exports dev.lowbit.kernels.attention;
+    exports dev.lowbit.kernels.parallel;
 }

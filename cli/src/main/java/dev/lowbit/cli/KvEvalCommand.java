@@ -1,6 +1,6 @@
 package dev.lowbit.cli;
 
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.kv.KvEval;
 import dev.lowbit.kernels.kv.QuantizedKvCache;

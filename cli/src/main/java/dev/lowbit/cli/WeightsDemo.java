@@ -4,7 +4,7 @@ import dev.lowbit.kernels.gemv.Fp32Gemv;
 import dev.lowbit.kernels.gemv.Gemv;
 import dev.lowbit.kernels.gemv.Int8LutGemv;
 import dev.lowbit.kernels.gemv.LowBitGemv;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.ErrorStats;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.bitmod.BitModType;

@@ -2,7 +2,7 @@ package dev.lowbit.jmh;
 
 import dev.lowbit.kernels.attention.AttentionShape;
 import dev.lowbit.kernels.attention.DecodeAttention;
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -4,7 +4,7 @@ import dev.lowbit.kernels.attention.AttentionShape;
 import dev.lowbit.kernels.attention.DecodeAttention;
 import dev.lowbit.kernels.attention.DenseAttention;
 import dev.lowbit.kernels.attention.DenseKvCache;
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.attention.ScalarAttention;
 import dev.lowbit.kernels.kv.KvScheme;

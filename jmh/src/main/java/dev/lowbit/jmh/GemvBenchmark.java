@@ -7,7 +7,7 @@ import dev.lowbit.kernels.gemv.GemvReference;
 import dev.lowbit.kernels.gemv.Int8BitPlaneGemv;
 import dev.lowbit.kernels.gemv.Int8LutGemv;
 import dev.lowbit.kernels.gemv.LowBitGemv;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.bitmod.SyntheticWeights;
 import dev.lowbit.packing.format.GroupAxis;

@@ -1,7 +1,7 @@
 package dev.lowbit.jmh;
 
 import dev.lowbit.kernels.VectorShapes;
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lowbit.kernels.attention.AttentionShape;
 import dev.lowbit.kernels.attention.DecodeAttention;
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.lowbit.model;
 
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

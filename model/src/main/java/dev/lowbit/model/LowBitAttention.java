@@ -1,6 +1,6 @@
 package dev.lowbit.model;
 
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.KvScheme;

@@ -1,7 +1,7 @@
 package dev.lowbit.model;
 
 import dev.lowbit.kernels.gemv.LowBitGemv;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.format.GroupAxis;
 import dev.lowbit.packing.format.PackedFormat;

@@ -1,7 +1,7 @@
 package dev.lowbit.model;
 
-import dev.lowbit.kernels.attention.KernelPool;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.KernelPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.kernels.kv.KvScheme;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;

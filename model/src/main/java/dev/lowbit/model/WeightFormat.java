@@ -1,6 +1,6 @@
 package dev.lowbit.model;
 
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.bitmod.WeightScheme;
 import dev.lowbit.packing.format.PackedFormat;
 import java.lang.foreign.Arena;

@@ -3,8 +3,8 @@ package dev.lowbit.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lowbit.kernels.attention.KernelPool;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.KernelPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.kernels.kv.KvScheme;
 import java.lang.foreign.Arena;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.lowbit.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import java.lang.foreign.Arena;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -2,10 +2,10 @@ package dev.lowbit.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.gemv.LowBitGemv;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.kernels.kv.KvScheme;
 import dev.lowbit.kernels.kv.QuantizedKvCache;
 import dev.lowbit.packing.Tensor;

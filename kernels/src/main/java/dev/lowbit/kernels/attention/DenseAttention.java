@@ -1,6 +1,7 @@
 package dev.lowbit.kernels.attention;
 
 import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.packing.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -3,6 +3,7 @@ package dev.lowbit.kernels.attention;
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.QuantizedKvCache;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.packing.kv.KvBlockCodec;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package dev.lowbit.kernels.attention;
 
 import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,6 +1,7 @@
 package dev.lowbit.kernels.gemv;
 
 import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.DType;
 import dev.lowbit.packing.Tensor;
 import java.lang.foreign.MemorySegment;

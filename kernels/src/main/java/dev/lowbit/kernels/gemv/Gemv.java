@@ -1,5 +1,7 @@
 package dev.lowbit.kernels.gemv;
 
+import dev.lowbit.kernels.parallel.RowPool;
+
 /**
  * A GEMV kernel y = W·x over weights it was built on: {@link Fp32Gemv}, {@link LowBitGemv},
  * {@link BitPlaneGemv} (float activations), {@link Int8LutGemv}, {@link Int8BitPlaneGemv} (int8

@@ -1,6 +1,7 @@
 package dev.lowbit.kernels.gemv;
 
 import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.bitmod.BitModCodec;
 import dev.lowbit.packing.bitmod.BitModType;
 import dev.lowbit.packing.format.PackedFormat;

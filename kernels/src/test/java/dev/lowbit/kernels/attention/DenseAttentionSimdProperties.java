@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.packing.DType;
 import java.lang.foreign.Arena;
 import java.util.Random;

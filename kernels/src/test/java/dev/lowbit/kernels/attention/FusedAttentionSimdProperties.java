@@ -11,6 +11,7 @@ import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.KvScheme;
 import dev.lowbit.kernels.kv.QuantizedKvCache;
 import dev.lowbit.kernels.kv.ReferenceAttention;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.packing.kv.KvBlockCodec;
 import dev.lowbit.packing.kv.SalientTokens;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;

@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.Arena;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.ReferenceAttention;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.packing.kv.KvBlockCodec;
 import java.lang.foreign.Arena;
 import java.util.Random;

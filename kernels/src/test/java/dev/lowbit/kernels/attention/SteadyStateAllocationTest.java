@@ -3,6 +3,7 @@ package dev.lowbit.kernels.attention;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lowbit.kernels.VectorShapes;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.params.ParameterizedTest;

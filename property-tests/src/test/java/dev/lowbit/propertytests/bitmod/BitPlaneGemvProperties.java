@@ -11,7 +11,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.lowbit.kernels.gemv.BitPlaneGemv;
 import dev.lowbit.kernels.gemv.GemvReference;
 import dev.lowbit.kernels.gemv.LowBitGemv;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.bitmod.BitModCodec;
 import dev.lowbit.packing.format.GroupAxis;

@@ -12,7 +12,7 @@ import dev.lowbit.kernels.gemv.Int8Activations;
 import dev.lowbit.kernels.gemv.Int8BitPlaneGemv;
 import dev.lowbit.kernels.gemv.Int8GemvReference;
 import dev.lowbit.kernels.gemv.Int8LutGemv;
-import dev.lowbit.kernels.gemv.RowPool;
+import dev.lowbit.kernels.parallel.RowPool;
 import dev.lowbit.packing.Tensor;
 import dev.lowbit.packing.format.GroupAxis;
 import dev.lowbit.packing.format.PackedFormat;

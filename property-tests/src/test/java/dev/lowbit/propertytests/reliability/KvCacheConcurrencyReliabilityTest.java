@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import dev.lowbit.kernels.attention.QuantizedAttention;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.kv.KvScheme;

@@ -1,11 +1,11 @@
-package dev.lowbit.kernels.attention;
+package dev.lowbit.kernels.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread pool of lowbit's kernels (attention directly, GEMV through
- * {@link dev.lowbit.kernels.gemv.RowPool}): a fixed set of threads that run one {@link Task} over
+ * {@link dev.lowbit.kernels.parallel.RowPool}): a fixed set of threads that run one {@link Task} over
  * units {@code 0 .. units-1}, the calling thread taking part. Units are handed out dynamically, but each unit writes only its own
  * output slot, so results never depend on which thread ran what: the reduction order is fixed
  * by the caller (unit index order).

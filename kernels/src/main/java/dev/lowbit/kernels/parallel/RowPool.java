@@ -1,6 +1,6 @@
-package dev.lowbit.kernels.gemv;
+package dev.lowbit.kernels.parallel;
 
-import dev.lowbit.kernels.attention.KernelPool;
+import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.MemorySegment;
 
 /**

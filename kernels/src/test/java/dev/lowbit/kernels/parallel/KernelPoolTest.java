@@ -1,4 +1,4 @@
-package dev.lowbit.kernels.attention;
+package dev.lowbit.kernels.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
