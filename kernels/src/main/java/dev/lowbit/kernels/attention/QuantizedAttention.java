@@ -150,35 +150,44 @@ public final class QuantizedAttention extends SplitAttention {
     @Override
     protected void prepareQuery(float[] q) {
         super.prepareQuery(q); // qs: scaled raw query, for the residual window
+        query = q;
+        runOnPool(preparer, shape.kvHeads()); // KV heads in parallel: each writes only its own plans and rows
+        query = null;
+    }
+
+    /** The query of the step being prepared (set around the preparation run). */
+    private float[] query;
+    private final KernelPool.Task preparer = (h, worker) -> prepareHead(h, query);
+
+    /** Plans (rebuilt when the head's codec changed) and prepared, interleaved query rows of KV head h. */
+    private void prepareHead(int h, float[] q) {
         float scale = shape.scale();
-        for (int h = 0; h < shape.kvHeads(); h++) {
-            KvBlockCodec kc = snap.keyCodec(h);
-            if (kc == null) {
-                continue; // nothing packed yet for this head
-            }
-            if (keyPlans[h] == null || keyPlans[h].codec != kc) {
-                keyPlans[h] = new KvTileDecoder.KeyPlan(kc);
-                boolean ok = integerKeys && KeyBitPlanes.supports(keyPlans[h]);
-                for (int wk = 0; wk < keyBits.length; wk++) {
-                    keyBits[wk][h] = ok ? new KeyBitPlanes(keyPlans[h]) : null;
-                    keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
-                }
-                qx[h] = ok ? new float[groupSize * keyBits[0][h].expandedLength()] : null;
-                keyLayouts[h] = fused ? FusedBlock.KeyLayout.of(keyPlans[h]) : null;
-            }
-            if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
-                valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
-                valueLayouts[h] = fused ? FusedBlock.ValuesLayout.of(snap.valueCodec(h)) : null;
-            }
-            for (int j = 0; j < groupSize; j++) {
-                int qh = h * groupSize + j;
-                KvTileDecoder.prepare(keyPlans[h], q, qh * headDim, scale, qp, qh * headDim);
-                if (qx[h] != null) {
-                    keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
-                }
-            }
-            FusedBlock.interleaveQuery(qp, h * groupSize * headDim, groupSize, headDim, qpad, h * qSlots * headDim);
+        KvBlockCodec kc = snap.keyCodec(h);
+        if (kc == null) {
+            return; // nothing packed yet for this head
         }
+        if (keyPlans[h] == null || keyPlans[h].codec != kc) {
+            keyPlans[h] = new KvTileDecoder.KeyPlan(kc);
+            boolean ok = integerKeys && KeyBitPlanes.supports(keyPlans[h]);
+            for (int wk = 0; wk < keyBits.length; wk++) {
+                keyBits[wk][h] = ok ? new KeyBitPlanes(keyPlans[h]) : null;
+                keyScorers[wk][h] = ok ? new IntegerKeyScorer(keyBits[wk][h]) : null;
+            }
+            qx[h] = ok ? new float[groupSize * keyBits[0][h].expandedLength()] : null;
+            keyLayouts[h] = fused ? FusedBlock.KeyLayout.of(keyPlans[h]) : null;
+        }
+        if (valuePlans[h] == null || valuePlans[h].codec != snap.valueCodec(h)) {
+            valuePlans[h] = new KvTileDecoder.ValuePlan(snap.valueCodec(h));
+            valueLayouts[h] = fused ? FusedBlock.ValuesLayout.of(snap.valueCodec(h)) : null;
+        }
+        for (int j = 0; j < groupSize; j++) {
+            int qh = h * groupSize + j;
+            KvTileDecoder.prepare(keyPlans[h], q, qh * headDim, scale, qp, qh * headDim);
+            if (qx[h] != null) {
+                keyBits[0][h].expandQuery(qp, qh * headDim, qx[h], j * keyBits[0][h].expandedLength());
+            }
+        }
+        FusedBlock.interleaveQuery(qp, h * groupSize * headDim, groupSize, headDim, qpad, h * qSlots * headDim);
     }
 
     @Override

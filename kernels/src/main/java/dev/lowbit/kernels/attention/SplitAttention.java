@@ -121,7 +121,14 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
             size(2L * t); // the cache outgrew the partial buffers: grow once, not per step
         }
         pool.run(this, shape.kvHeads() * chunks);
-        merge(out);
+        mergeOut = out;
+        pool.run(merger, shape.queryHeads()); // one query head per unit: no fixed serial tail per step
+        mergeOut = null;
+    }
+
+    /** Runs {@code task} over {@code units} on this attention's pool (e.g. per-KV-head query preparation). */
+    protected final void runOnPool(KernelPool.Task task, int units) {
+        pool.run(task, units);
     }
 
     @Override
@@ -136,42 +143,44 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
         attendChunk(kvHead, t0, Math.min(tokens, t0 + chunk), worker, slot);
     }
 
-    /** Merges the chunk partials of every query head, in chunk order. */
-    private void merge(float[] out) {
+    /** The output array of the step being merged (set around the merge run). */
+    private float[] mergeOut;
+    private final KernelPool.Task merger = (qh, worker) -> merge(mergeOut, qh);
+
+    /** Merges the chunk partials of query head qh, in chunk order (the same bits on any worker). */
+    private void merge(float[] out, int qh) {
         int d = headDim;
-        for (int qh = 0; qh < shape.queryHeads(); qh++) {
-            int kvHead = qh / groupSize;
-            int h = qh % groupSize;
-            float m = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < chunks; c++) {
-                m = Math.max(m, partM[(kvHead * chunks + c) * slotStride + h]);
-            }
-            float l = 0;
-            Arrays.fill(out, qh * d, qh * d + d, 0f);
-            for (int c = 0; c < chunks; c++) {
-                int slot = (kvHead * chunks + c) * slotStride + h;
-                float w = (float) Math.exp(partM[slot] - m);
-                l += LaneSum.sum(FloatVector.fromArray(F, partL, slot * F.length())) * w;
-                // lane-wise (out + acc·w, two roundings as in the scalar tail): the same bits in any lane
-                FloatVector wv = FloatVector.broadcast(F, w);
-                int i = 0;
-                for (; i + F.length() <= d; i += F.length()) {
-                    FloatVector.fromArray(F, out, qh * d + i).add(FloatVector.fromArray(F, partAcc, slot * d + i).mul(wv))
-                            .intoArray(out, qh * d + i);
-                }
-                for (; i < d; i++) {
-                    out[qh * d + i] += partAcc[slot * d + i] * w;
-                }
-            }
-            float inv = 1 / l;
-            FloatVector iv = FloatVector.broadcast(F, inv);
+        int kvHead = qh / groupSize;
+        int h = qh % groupSize;
+        float m = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < chunks; c++) {
+            m = Math.max(m, partM[(kvHead * chunks + c) * slotStride + h]);
+        }
+        float l = 0;
+        Arrays.fill(out, qh * d, qh * d + d, 0f);
+        for (int c = 0; c < chunks; c++) {
+            int slot = (kvHead * chunks + c) * slotStride + h;
+            float w = (float) Math.exp(partM[slot] - m);
+            l += LaneSum.sum(FloatVector.fromArray(F, partL, slot * F.length())) * w;
+            // lane-wise (out + acc·w, two roundings as in the scalar tail): the same bits in any lane
+            FloatVector wv = FloatVector.broadcast(F, w);
             int i = 0;
             for (; i + F.length() <= d; i += F.length()) {
-                FloatVector.fromArray(F, out, qh * d + i).mul(iv).intoArray(out, qh * d + i);
+                FloatVector.fromArray(F, out, qh * d + i).add(FloatVector.fromArray(F, partAcc, slot * d + i).mul(wv))
+                        .intoArray(out, qh * d + i);
             }
             for (; i < d; i++) {
-                out[qh * d + i] *= inv;
+                out[qh * d + i] += partAcc[slot * d + i] * w;
             }
+        }
+        float inv = 1 / l;
+        FloatVector iv = FloatVector.broadcast(F, inv);
+        int i = 0;
+        for (; i + F.length() <= d; i += F.length()) {
+            FloatVector.fromArray(F, out, qh * d + i).mul(iv).intoArray(out, qh * d + i);
+        }
+        for (; i < d; i++) {
+            out[qh * d + i] *= inv;
         }
     }
 }
