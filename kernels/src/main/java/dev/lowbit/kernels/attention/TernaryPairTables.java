@@ -40,8 +40,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Per block at d = 128, 7 heads, 512-bit: 448 lookups + adds, 112 table builds of 5 operations,
  * 28 flushes, against ~2 600 operations for the float kernel (7 FMAs per 16 values plus a permute
  * decode). By count ~1.6× fewer; by the clock not faster on the Intel Xeon (AVX-512 VBMI) of
- * 2026-12-03: JMH, VidKV 16k tokens, 1 thread, whole step: 3.24 ms with these tables against
- * 2.85 ms with the float kernel (README, Performance). A
+ * 2026-12-03: JMH, VidKV 16k tokens, 1 thread, whole step: 3.28 ms with these tables against
+ * 2.88 ms with the float kernel (README, Performance). A
  * {@code vpermw} measured ~2 cycles per lookup there (0.6 ns in a loop of independent
  * permutes; {@code vpermd} 0.53 ns with 16 lanes): the 32-lane int16 lookup costs what two
  * 16-lane FMAs cost. Kept opt-in ({@code QuantizedAttention(…, tableValues = true)}, JMH
