@@ -32,13 +32,13 @@ def key_fn(H, kind):
         int wa = j >>> 4;
         int wb = (j + L) >>> 4;
         IntVector sa = IntVector.zero(I).addIndex(2).add(2 * (j & 15));
-        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));"""
+        IntVector sb = IntVector.zero(I).addIndex(2).add(2 * ((j + L) & 15));
+"""
     return f"""
     /** {H} heads, {kind.upper()} rows {{@code [r0, r1)}}, tokens {{@code [j, j+2L)}} as two vectors (add: onto the scores already in sc). */
     private static void keys{kind}x{H}({arr}, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {{
-{pre}
-{decl}
+{pre}{decl}
         for (int r = r0; r < r1; r++) {{
 {dec}
 {fmas}

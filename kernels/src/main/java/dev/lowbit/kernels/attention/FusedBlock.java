@@ -162,7 +162,8 @@ final class FusedBlock {
     }
 
     // per-worker scratch
-    private final long[] codes2;
+    /** A value block's 64-bit channel words, for {@link TernaryPairTables#load}. */
+    private final long[] valueWords;
     private final int[] words1;
     /** A 2-bit key run's 64-bit code words as int halves, {@code words2[2·row + i]}: broadcast from memory by the kernels. */
     private final int[] words2;
@@ -182,8 +183,6 @@ final class FusedBlock {
     private final float[] row;
     /** Per-channel ternary values on the codes (null: float kernels). */
     private final TernaryPairTables tables;
-    /** One pass's probabilities at stride G when the caller's stride is not G ({@link #strided}). */
-    private final float[] pt = new float[8 * G + PAD];
 
     /** Scratch for key blocks of up to {@code keyRows} rows and value blocks of d channels. */
     FusedBlock(int keyRows, int d) {
@@ -200,7 +199,7 @@ final class FusedBlock {
         int ng = (d + G - 1) / G;
         // every scratch array ends 64 bytes or more before the next object, so two workers' scratch
         // never shares a cache line that one of them writes
-        codes2 = new long[Math.max(keyRows, G * ng) + PAD];
+        valueWords = new long[d + PAD];
         words1 = new int[keyRows + PAD];
         words2 = new int[2 * keyRows + PAD];
         mf = new float[Math.max(2 * keyRows, Math.max(2 * d, 2 * G * ng)) + PAD];
@@ -316,10 +315,14 @@ final class FusedBlock {
 
     /**
      * {@code acc[aOff + h·d + c] += Σ_t p[h·stride + t] · v̂_t[c]} for the {@code heads} real heads
-     * (p of padded heads is read but not used).
+     * (p of padded heads is read but not used). The stride must be G: the kernels read p with that
+     * constant stride, so each head's broadcast is a fixed offset from one base register.
      */
     void values(ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
                 int d, float[] p, int heads, int stride, float[] acc, int aOff) {
+        if (stride != G) {
+            throw new IllegalArgumentException("probability stride must be G = " + G + ", was " + stride);
+        }
         if (v.perToken) {
             int ng = v.ng;
             int n = G * ng;
@@ -327,14 +330,13 @@ final class FusedBlock {
             DenseAttention.widen(meta, metaOff, 2 * n, mf); // step, min of word k at mf[2k], mf[2k + 1]
             for (int h = 0; h < heads; h += 8) {
                 int nh = Math.min(8, heads - h);
-                int po = strided(p, h * stride, stride, nh);
-                float[] pp = stride == G ? p : pt;
+                int po = h * G;
                 if (nh <= 4) {
-                    valuesTokenInt2x4(tcodes, ng, mf, d, pp, po, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x4(tcodes, ng, mf, d, p, po, nh, acc, aOff + h * d, tmp);
                 } else if (nh == 7) {
-                    valuesTokenInt2x7(tcodes, ng, mf, d, pp, po, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x7(tcodes, ng, mf, d, p, po, nh, acc, aOff + h * d, tmp);
                 } else {
-                    valuesTokenInt2x8(tcodes, ng, mf, d, pp, po, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x8(tcodes, ng, mf, d, p, po, nh, acc, aOff + h * d, tmp);
                 }
             }
             return;
@@ -344,9 +346,9 @@ final class FusedBlock {
             MemorySegment.copy(codes, I32, codeOff, vwords, 0, d);
             DenseAttention.widen(meta, metaOff, d, vscale);
         } else if (kind == TERNARY2 && tables != null) {
-            MemorySegment.copy(codes, I64, codeOff, codes2, 0, d);
+            MemorySegment.copy(codes, I64, codeOff, valueWords, 0, d);
             DenseAttention.widen(meta, metaOff, d, vscale);
-            tables.load(codes2, vscale);
+            tables.load(valueWords, vscale);
             tables.accumulate(p, 0, stride, heads, acc, aOff);
             salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
             return;
@@ -372,32 +374,30 @@ final class FusedBlock {
             }
             boolean four = nh <= 4;
             int ao = aOff + h * d;
-            int pk = strided(p, po, stride, nh);
-            float[] pp = stride == G ? p : pt;
             if (nh == 7) {
                 if (kind == TERNARY2) {
-                    valuesTernx7(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesTernx7(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
                 } else if (kind == INT2) {
-                    valuesInt2x7(vwords, dp, vscale, vmin, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesInt2x7(vwords, dp, vscale, vmin, d, p, po, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt1x7(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesInt1x7(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == TERNARY2) {
                 if (four) {
-                    valuesTernx4(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesTernx4(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesTernx8(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesTernx8(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
                 }
             } else if (kind == INT2) {
                 if (four) {
-                    valuesInt2x4(vwords, dp, vscale, vmin, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesInt2x4(vwords, dp, vscale, vmin, d, p, po, sums, nh, acc, ao, tmp);
                 } else {
-                    valuesInt2x8(vwords, dp, vscale, vmin, d, pp, pk, sums, nh, acc, ao, tmp);
+                    valuesInt2x8(vwords, dp, vscale, vmin, d, p, po, sums, nh, acc, ao, tmp);
                 }
             } else if (four) {
-                valuesInt1x4(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
+                valuesInt1x4(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
             } else {
-                valuesInt1x8(vwords, dp, vscale, null, d, pp, pk, sums, nh, acc, ao, tmp);
+                valuesInt1x8(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
             }
         }
         salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
@@ -421,22 +421,6 @@ final class FusedBlock {
                 }
             }
         }
-    }
-
-    /**
-     * Where the kernels read a pass's probabilities, {@code [head][token]} with the constant stride G
-     * (a constant, so each head's broadcast is a fixed offset from one base register): {@code off}
-     * in p itself when stride is G (always, from {@link QuantizedAttention}); otherwise 0 after
-     * copying them into {@link #pt}.
-     */
-    private int strided(float[] p, int off, int stride, int nh) {
-        if (stride == G) {
-            return off;
-        }
-        for (int i = 0; i < nh; i++) {
-            System.arraycopy(p, off + i * stride, pt, i * G, G);
-        }
-        return 0;
     }
 
     /**
@@ -497,7 +481,6 @@ final class FusedBlock {
     /** 4 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x4(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -1031,7 +1014,6 @@ final class FusedBlock {
     /** 7 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x7(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);
@@ -1706,7 +1688,6 @@ final class FusedBlock {
     /** 8 heads, INT1 rows {@code [r0, r1)}, tokens {@code [j, j+2L)} as two vectors (add: onto the scores already in sc). */
     private static void keysInt1x8(int[] words, int wOff, float[] m, int r0, int r1, int j, float[] q, int qOff, int rows,
                                     float[] sc, int sOff, int stride, boolean add) {
-
         FloatVector a0 = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride) : FloatVector.zero(F);
         FloatVector a0b = add ? FloatVector.fromArray(F, sc, sOff + 0 * stride + L) : FloatVector.zero(F);
         FloatVector a1 = add ? FloatVector.fromArray(F, sc, sOff + 1 * stride) : FloatVector.zero(F);

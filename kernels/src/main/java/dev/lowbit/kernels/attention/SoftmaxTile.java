@@ -83,8 +83,9 @@ final class SoftmaxTile {
     }
 
     /**
-     * Scores of head {@code h} are {@code s[h·stride .. h·stride + n)}; partial slot {@code slot + h}.
-     * Leaves {@code p} in {@code s}.
+     * Scores of head {@code h} are {@code s[h·stride .. h·stride + n)}; partial slot {@code slot + h}
+     * (its running sum is the vector {@code partL[(slot + h)·L ..]}, see SplitAttention). Leaves
+     * {@code p} in {@code s}.
      */
     static void update(float[] s, int stride, int n, int heads, float[] partM, float[] partL, float[] partAcc,
                        int slot, int d) {
