@@ -216,8 +216,17 @@ public final class LowBitGemv implements Gemv, RowPool.RowTask {
         return TableLookup.lookup16(idx, TABLES, off);
     }
 
+    /**
+     * Part {@code part} (0 or 1) of {@code b} widened to int lanes. The part reaches
+     * {@code convertShape} as a constant: with a loop variable there, C2 compiles the shared
+     * part != 0 branches whenever any other code in the JVM took them (the profile is the JDK
+     * method's, not this call site's), and the bigger kernel boxed its vectors (BITMOD3 ran 20×
+     * slower in the demo's JVM than in a JMH fork).
+     */
     private static IntVector widen(ByteVector b, int part) {
-        return (IntVector) b.convertShape(VectorOperators.B2I, I, part);
+        return part == 0
+                ? (IntVector) b.convertShape(VectorOperators.B2I, I, 0)
+                : (IntVector) b.convertShape(VectorOperators.B2I, I, 1);
     }
 
     private void bitmod4(int r0, int r1) {
