@@ -119,15 +119,18 @@ def tok_fn(H):
     fmas="\n".join(f"                {a} = v.fma(FloatVector.broadcast(F, p[pOff + {h} * G + t]), {a});" for h,a in enumerate(A))
     outs=epilogue(H, A, "", "", "Tok")
     return f"""
-    /** {H} heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x{H}(int[] words, int ng, float[] m, int d, float[] p, int pOff,
+    /**
+     * {H} heads of {{@code n}} per-token INT2 rows (groups of 32 channels; KIVI's values, VidKV's salient rows):
+     * each token's L codes decoded once in registers.
+     */
+    private static void valuesTokenInt2x{H}(int[] words, int ng, float[] m, int n, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {{
         for (int c = 0; c < d; c += L) {{
             int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
             int wi = (c & 31) >>> 4;
             IntVector shifts = IntVector.zero(I).addIndex(2).add(2 * (c & 15));
 {decl}
-            for (int t = 0; t < G; t++) {{
+            for (int t = 0; t < n; t++) {{
                 int k = t * ng + j;
                 IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
                 FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));

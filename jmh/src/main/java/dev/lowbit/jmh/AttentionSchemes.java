@@ -10,6 +10,7 @@ import dev.lowbit.kernels.attention.ScalarAttention;
 import dev.lowbit.kernels.kv.KvScheme;
 import dev.lowbit.kernels.kv.QuantizedKvCache;
 import dev.lowbit.packing.DType;
+import dev.lowbit.packing.kv.SalientTokens;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 
@@ -18,6 +19,9 @@ import java.util.SplittableRandom;
  * {@code tokens} tokens (Gaussian keys with a few large-gain channels, Gaussian values; seeded).
  * Names are the CSV {@code benchmark} column: scalar (reference), fp32, fp16 (SIMD over a dense
  * cache), kivi2, vidkv (fused kernel over a {@link QuantizedKvCache} with G = 32, R = 128).
+ * VidKV keeps {@link #SALIENT_SHARE} of the tokens salient (INT2 value rows), as the method and
+ * the demo do; {@code vidkv-nosalient} is the same cache without them (what runs before
+ * 2026-12-04 measured as vidkv).
  */
 public final class AttentionSchemes {
     private AttentionSchemes() {}
@@ -68,7 +72,7 @@ public final class AttentionSchemes {
             case "fp16" -> new DenseAttention(dense(s, tokens, DType.F16, arena, seed), pool);
             // F32 blocks copied into L1 tiles first (sequential reads), for A/B against streaming
             case "fp32-copy" -> new DenseAttention(dense(s, tokens, DType.F32, arena, seed), pool, true);
-            case "kivi2", "vidkv" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
+            case "kivi2", "vidkv", "vidkv-nosalient" -> new QuantizedAttention(quantized(scheme, s, tokens, arena, seed), s.queryHeads(), pool);
             // fused, per-channel ternary values summed by int16 pair tables (A/B against the float default)
             case "vidkv-tables" -> new QuantizedAttention(quantized(base(scheme), s, tokens, arena, seed), s.queryHeads(),
                     pool, false, true, true);
@@ -76,7 +80,7 @@ public final class AttentionSchemes {
             case "kivi2-tile", "vidkv-tile" -> new QuantizedAttention(quantized(base(scheme), s, tokens, arena, seed), s.queryHeads(),
                     pool, false, false);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme
-                    + "'; expected one of scalar, fp32, fp16, kivi2, vidkv");
+                    + "'; expected one of scalar, fp32, fp16, kivi2, vidkv, vidkv-nosalient");
         };
     }
 
@@ -89,7 +93,7 @@ public final class AttentionSchemes {
     /** Whether {@code scheme} can be built in this build. */
     public static boolean available(String scheme) {
         return switch (scheme) {
-            case "scalar", "fp32", "fp32-copy", "fp16", "kivi2", "vidkv", "kivi2-tile", "vidkv-tile", "vidkv-tables" -> true;
+            case "scalar", "fp32", "fp32-copy", "fp16", "kivi2", "vidkv", "vidkv-nosalient", "kivi2-tile", "vidkv-tile", "vidkv-tables" -> true;
             default -> false;
         };
     }
@@ -100,7 +104,7 @@ public final class AttentionSchemes {
         return switch (scheme) {
             case "scalar", "fp32", "fp32-copy" -> elems * 4;
             case "fp16" -> elems * 2;
-            case "kivi2", "vidkv", "kivi2-tile", "vidkv-tile", "vidkv-tables" -> quantizedBytes(KvScheme.parse(base(scheme)), s, tokens);
+            case "kivi2", "vidkv", "vidkv-nosalient", "kivi2-tile", "vidkv-tile", "vidkv-tables" -> quantizedBytes(scheme, s, tokens);
             default -> throw new IllegalArgumentException("unknown attention scheme '" + scheme + "'");
         };
     }
@@ -109,27 +113,51 @@ public final class AttentionSchemes {
     public static final int GROUP = 32;
     public static final int RESIDUAL = 128;
 
+    /** Share of tokens the {@code vidkv} benchmarks keep salient: the demo's ratio (KvDemo.SALIENT_RATIO). */
+    public static final double SALIENT_SHARE = 0.1;
+
+    /** Whether a benchmark's cache has salient tokens: every VidKV row except {@code vidkv-nosalient}. */
+    static boolean hasSalientTokens(String scheme) {
+        return base(scheme).equals("vidkv") && !scheme.equals("vidkv-nosalient");
+    }
+
+    /** The salient positions of a benchmark cache: each token independently with probability {@link #SALIENT_SHARE} (seeded). */
+    static int[] salientPositions(int tokens, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5A1E47L);
+        return java.util.stream.IntStream.range(0, tokens).filter(t -> r.nextDouble() < SALIENT_SHARE).toArray();
+    }
+
     /**
-     * Packed codes + metadata + FP32 residual bytes of a {@code tokens}-token cache, from the
-     * codecs' sizes and the cache's quantization rule (blocks = max(0, floor((T − R)/G))),
-     * without building it; equals {@code KvCacheSnapshot} payload + metadata + residual bytes
-     * for caches without salient tokens.
+     * Packed codes + metadata + FP32 residual bytes of a {@code tokens}-token cache of benchmark
+     * {@code scheme}, from the codecs' sizes and the cache's quantization rule (blocks =
+     * max(0, floor((T − R)/G)); a salient token of a quantized block adds one value side row per
+     * KV head), without building it; equals {@code KvCacheSnapshot} payload + metadata + residual
+     * bytes (BenchSuiteTest checks it against built caches).
      */
-    static long quantizedBytes(KvScheme scheme, AttentionShape s, int tokens) {
+    static long quantizedBytes(String scheme, AttentionShape s, int tokens) {
+        KvScheme ks = KvScheme.parse(base(scheme));
         int d = s.headDim();
         int calibTokens = RESIDUAL + GROUP;
-        var kc = scheme.keyCodec(0, GROUP, d, new float[calibTokens * d], calibTokens);
-        var vc = scheme.valueCodec(GROUP, d);
+        var kc = ks.keyCodec(0, GROUP, d, new float[calibTokens * d], calibTokens);
+        var vc = ks.valueCodec(GROUP, d);
         long blocks = Math.max(0, (tokens - RESIDUAL) / GROUP);
+        long salientRows = hasSalientTokens(scheme)
+                ? java.util.Arrays.stream(salientPositions(tokens, SEED_OF_SALIENCE)).filter(t -> t < blocks * GROUP).count()
+                : 0;
         long perHead = blocks * (kc.codeBytes() + kc.metaBytes() + vc.codeBytes() + vc.metaBytes())
-                + (blocks > 0 ? scheme.headMetadataBytes(d) : 0)
+                + salientRows * (vc.rowCodeBytes() + vc.rowMetaBytes())
+                + (blocks > 0 ? ks.headMetadataBytes(d) : 0)
                 + (tokens - blocks * GROUP) * d * 8L;
         return perHead * s.kvHeads();
     }
 
+    /** Salient positions do not depend on the cache seed, so the byte count needs no seed. */
+    private static final long SEED_OF_SALIENCE = 7;
+
     static QuantizedKvCache quantized(String scheme, AttentionShape s, int tokens, Arena arena, long seed) {
-        QuantizedKvCache c = QuantizedKvCache.builder(s.kvHeads(), s.headDim()).scheme(KvScheme.parse(scheme))
-                .groupSize(GROUP).residual(RESIDUAL).blocksPerChunk(256).build(arena);
+        SalientTokens salient = hasSalientTokens(scheme) ? SalientTokens.of(salientPositions(tokens, SEED_OF_SALIENCE)) : SalientTokens.none();
+        QuantizedKvCache c = QuantizedKvCache.builder(s.kvHeads(), s.headDim()).scheme(KvScheme.parse(base(scheme)))
+                .groupSize(GROUP).residual(RESIDUAL).blocksPerChunk(256).salient(salient).build(arena);
         SplittableRandom r = new SplittableRandom(seed);
         int n = 256; // append in batches of [kvHeads][n][d]
         float[] k = new float[s.kvHeads() * s.headDim()];

@@ -8,13 +8,14 @@ import java.util.Map;
 /**
  * Decode-attention rows: 28 query / 4 KV heads, d = 128 at 4k, 16k, 32k tokens, and ggml's CPU
  * flash-attention case 64 / 8 heads, d = 64 at 7680 tokens; every scheme at 1 and 2 threads
- * (scalar at 1); {@code vidkv-tables} is VidKV with the opt-in int16 pair-table values, the A/B
- * of the integer value path. {@code --quick}: 16k only. Ratios compare with fp32 at the same shape, tokens
+ * (scalar at 1); {@code vidkv} keeps 10% of the tokens salient (INT2 value rows) and
+ * {@code vidkv-nosalient} none; {@code vidkv-tables} is VidKV with the opt-in int16 pair-table
+ * values, the A/B of the integer value path. {@code --quick}: 16k only. Ratios compare with fp32 at the same shape, tokens
  * and threads.
  */
 public final class AttentionSuite implements BenchSuite {
     /** Schemes in run order; the first SIMD one (fp32) is the ratio baseline. */
-    public static final List<String> SCHEMES = List.of("scalar", "fp32", "fp16", "kivi2", "vidkv", "vidkv-tables");
+    public static final List<String> SCHEMES = List.of("scalar", "fp32", "fp16", "kivi2", "vidkv", "vidkv-nosalient", "vidkv-tables");
 
     @Override
     public List<BenchCase> cases(boolean quick) {

@@ -31,7 +31,7 @@ class BenchSuiteTest {
     void fullSuiteHasEveryRowTheIssueAsksFor() {
         List<BenchCase> all = BenchRegistry.cases(false);
         Set<String> names = all.stream().map(BenchCase::benchmark).collect(Collectors.toSet());
-        assertEquals(Set.of("read_bw", "scalar", "fp32", "fp16", "kivi2", "vidkv", "vidkv-tables", "gemv_fp32", "gemv_bitmod4", "gemv_bitmod3",
+        assertEquals(Set.of("read_bw", "scalar", "fp32", "fp16", "kivi2", "vidkv", "vidkv-nosalient", "vidkv-tables", "gemv_fp32", "gemv_bitmod4", "gemv_bitmod3",
                 "gemv_ternary2", "gemv_int2", "gemv_bitplane4", "gemv_ternary2_i8", "gemv_ternary_b3_i8", "gemv_int2_i8",
                 "gemv_bitmod3_i8", "gemv_bitmod4_i8", "gemv_bitplane4_i8"), names);
         for (String shape : List.of("4096x4096", "11008x4096", "4096x14336")) {
@@ -59,8 +59,8 @@ class BenchSuiteTest {
     @Test
     void quantizedByteFormulaMatchesABuiltCache() {
         AttentionShape s = AttentionSchemes.parseHeads("4x2x64");
-        for (String scheme : List.of("kivi2", "vidkv")) {
-            for (int tokens : new int[] {1, 100, 160, 161, 1000}) {
+        for (String scheme : List.of("kivi2", "vidkv", "vidkv-nosalient")) {
+            for (int tokens : new int[] {1, 100, 160, 161, 1000, 3000}) {
                 try (Arena arena = Arena.ofShared(); KernelPool pool = new KernelPool(1)) {
                     DecodeAttention k = AttentionSchemes.build(scheme, s, tokens, pool, arena, 3);
                     assertEquals(k.bytesRead(), AttentionSchemes.bytesRead(scheme, s, tokens), scheme + " at " + tokens + " tokens");

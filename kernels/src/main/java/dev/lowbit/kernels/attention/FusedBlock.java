@@ -181,6 +181,8 @@ final class FusedBlock {
     /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
     private final float[] tmp = new float[8 * L + PAD];
     private final float[] row;
+    /** Probabilities of a block's salient tokens, [head of the pass][s] with stride G. */
+    private final float[] salientP = new float[8 * G + PAD];
     /** Per-channel ternary values on the codes (null: float kernels). */
     private final TernaryPairTables tables;
 
@@ -332,11 +334,11 @@ final class FusedBlock {
                 int nh = Math.min(8, heads - h);
                 int po = h * G;
                 if (nh <= 4) {
-                    valuesTokenInt2x4(tcodes, ng, mf, d, p, po, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x4(tcodes, ng, mf, G, d, p, po, nh, acc, aOff + h * d, tmp);
                 } else if (nh == 7) {
-                    valuesTokenInt2x7(tcodes, ng, mf, d, p, po, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x7(tcodes, ng, mf, G, d, p, po, nh, acc, aOff + h * d, tmp);
                 } else {
-                    valuesTokenInt2x8(tcodes, ng, mf, d, p, po, nh, acc, aOff + h * d, tmp);
+                    valuesTokenInt2x8(tcodes, ng, mf, G, d, p, po, nh, acc, aOff + h * d, tmp);
                 }
             }
             return;
@@ -350,7 +352,7 @@ final class FusedBlock {
             DenseAttention.widen(meta, metaOff, d, vscale);
             tables.load(valueWords, vscale);
             tables.accumulate(p, 0, stride, heads, acc, aOff);
-            salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
+            salient(v, meta, metaOff, rows, d, p, heads, acc, aOff);
             return;
         } else {
             splitWords(codes, codeOff, d);
@@ -400,25 +402,50 @@ final class FusedBlock {
                 valuesInt1x8(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
             }
         }
-        salient(v, meta, metaOff, rows, d, p, heads, stride, acc, aOff);
+        salient(v, meta, metaOff, rows, d, p, heads, acc, aOff);
     }
 
-    /** VidKV's salient tokens: ternary codes 0, their INT2 row added on top. */
-    private void salient(ValuesLayout v, MemorySegment meta, long metaOff, RowStore rows, int d, float[] p, int heads, int stride,
+    /**
+     * VidKV's salient tokens: their ternary codes are 0 and their INT2 rows are added on top. The
+     * block's salient rows (consecutive in the side store) are gathered like a KIVI block of
+     * {@code n} tokens, with their probabilities compacted to [head][s], and summed by the
+     * per-token INT2 kernel: one decode per token and channel vector for all heads of a pass.
+     */
+    private void salient(ValuesLayout v, MemorySegment meta, long metaOff, RowStore rows, int d, float[] p, int heads,
                          float[] acc, int aOff) {
-        if (v.vidkv != null) {
-            VidKvValueQuantizer q = v.vidkv;
-            int salient = meta.get(I32, metaOff + q.maskOffset()); // G = 32: the whole mask, bit t = token t
-            if (salient != 0) {
-                long r = q.firstRow(meta, metaOff);
-                for (int bits = salient; bits != 0; bits &= bits - 1) { // tokens in order
-                    int t = Integer.numberOfTrailingZeros(bits);
-                    q.dequantizeSalientRow(rows, r, row, 0);
-                    for (int h = 0; h < heads; h++) {
-                        TileOps.accumulate(p, h * stride + t, 1, row, 0, d, acc, aOff + h * d);
-                    }
-                    r++;
+        if (v.vidkv == null) {
+            return;
+        }
+        VidKvValueQuantizer q = v.vidkv;
+        int mask = meta.get(I32, metaOff + q.maskOffset()); // G = 32: the whole mask, bit t = token t
+        if (mask == 0) {
+            return;
+        }
+        int ng = (d + G - 1) / G;
+        int n = Integer.bitCount(mask);
+        long r0 = q.firstRow(meta, metaOff);
+        for (int s = 0; s < n; s++) { // row s: codes at tcodes[2·ng·s], (step, min) of group j at mf[2(ng·s + j)]
+            long r = r0 + s;
+            MemorySegment.copy(rows.codes(r), I32, rows.codeOffset(r), tcodes, 2 * ng * s, 2 * ng);
+            DenseAttention.widen(rows.meta(r), rows.metaOffset(r), 2 * ng, row);
+            System.arraycopy(row, 0, mf, 2 * ng * s, 2 * ng);
+        }
+        int rowsOfP = p.length / G;
+        for (int h = 0; h < heads; h += 8) {
+            int nh = Math.min(8, heads - h);
+            for (int hh = 0; hh < 8; hh++) { // probabilities of the salient tokens, in token order
+                int src = (h + hh) * G;
+                int s = 0;
+                for (int bits = mask; bits != 0; bits &= bits - 1, s++) {
+                    salientP[hh * G + s] = h + hh < rowsOfP ? p[src + Integer.numberOfTrailingZeros(bits)] : 0f;
                 }
+            }
+            if (nh <= 4) {
+                valuesTokenInt2x4(tcodes, ng, mf, n, d, salientP, 0, nh, acc, aOff + h * d, tmp);
+            } else if (nh == 7) {
+                valuesTokenInt2x7(tcodes, ng, mf, n, d, salientP, 0, nh, acc, aOff + h * d, tmp);
+            } else {
+                valuesTokenInt2x8(tcodes, ng, mf, n, d, salientP, 0, nh, acc, aOff + h * d, tmp);
             }
         }
     }
@@ -970,8 +997,11 @@ final class FusedBlock {
         }
     }
 
-    /** 4 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x4(int[] words, int ng, float[] m, int d, float[] p, int pOff,
+    /**
+     * 4 heads of {@code n} per-token INT2 rows (groups of 32 channels; KIVI's values, VidKV's salient rows):
+     * each token's L codes decoded once in registers.
+     */
+    private static void valuesTokenInt2x4(int[] words, int ng, float[] m, int n, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
@@ -981,7 +1011,7 @@ final class FusedBlock {
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
-            for (int t = 0; t < G; t++) {
+            for (int t = 0; t < n; t++) {
                 int k = t * ng + j;
                 IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
                 FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));
@@ -1638,8 +1668,11 @@ final class FusedBlock {
         }
     }
 
-    /** 7 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x7(int[] words, int ng, float[] m, int d, float[] p, int pOff,
+    /**
+     * 7 heads of {@code n} per-token INT2 rows (groups of 32 channels; KIVI's values, VidKV's salient rows):
+     * each token's L codes decoded once in registers.
+     */
+    private static void valuesTokenInt2x7(int[] words, int ng, float[] m, int n, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
@@ -1652,7 +1685,7 @@ final class FusedBlock {
             FloatVector a4 = FloatVector.zero(F);
             FloatVector a5 = FloatVector.zero(F);
             FloatVector a6 = FloatVector.zero(F);
-            for (int t = 0; t < G; t++) {
+            for (int t = 0; t < n; t++) {
                 int k = t * ng + j;
                 IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
                 FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));
@@ -2133,8 +2166,11 @@ final class FusedBlock {
         }
     }
 
-    /** 8 heads of per-token INT2 rows (groups of 32 channels): each token's L codes decoded once in registers. */
-    private static void valuesTokenInt2x8(int[] words, int ng, float[] m, int d, float[] p, int pOff,
+    /**
+     * 8 heads of {@code n} per-token INT2 rows (groups of 32 channels; KIVI's values, VidKV's salient rows):
+     * each token's L codes decoded once in registers.
+     */
+    private static void valuesTokenInt2x8(int[] words, int ng, float[] m, int n, int d, float[] p, int pOff,
                                           int nh, float[] acc, int aOff, float[] tmp) {
         for (int c = 0; c < d; c += L) {
             int j = c >>> 5; // the channel group: word k = t·ng + j, as int halves words[2k], words[2k + 1]
@@ -2148,7 +2184,7 @@ final class FusedBlock {
             FloatVector a5 = FloatVector.zero(F);
             FloatVector a6 = FloatVector.zero(F);
             FloatVector a7 = FloatVector.zero(F);
-            for (int t = 0; t < G; t++) {
+            for (int t = 0; t < n; t++) {
                 int k = t * ng + j;
                 IntVector x = IntVector.broadcast(I, words[2 * k + wi]).lanewise(VectorOperators.LSHR, shifts);
                 FloatVector v = x.selectFrom(CODE2).reinterpretAsFloats().fma(FloatVector.broadcast(F, m[2 * k]), FloatVector.broadcast(F, m[2 * k + 1]));

@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
  * per-channel value sum is one FMA chain over the 32 tokens of the unscaled code
  * ({@code acc = fma(code_t, p_t, acc)}), then {@code acc·scale (+ min·Σp)} is added once; a
  * per-token INT2 value is decoded ({@code fma(code, step, min)}) and chained the same way;
- * salient VidKV rows are added last, token by token.
+ * salient VidKV rows are decoded as per-token INT2 rows and chained the same way over the
+ * block's salient tokens, added last.
  */
 final class FusedBlockReference {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -59,13 +60,13 @@ final class FusedBlockReference {
 
     /** {@code acc[aOff + h·d + c] += ...} for the {@code heads} real heads, as {@link FusedBlock#values}. */
     static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
-                       int d, float[] p, int heads, int stride, float[] acc, int aOff, int lanes) {
-        values(v, codes, codeOff, meta, metaOff, rows, d, p, heads, stride, acc, aOff, lanes, false);
+                       int d, float[] p, int heads, int stride, float[] acc, int aOff) {
+        values(v, codes, codeOff, meta, metaOff, rows, d, p, heads, stride, acc, aOff, false);
     }
 
     /** As above; {@code tableValues}: per-channel ternary values by {@link TernaryPairTables#reference}. */
     static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
-                       int d, float[] p, int heads, int stride, float[] acc, int aOff, int lanes, boolean tableValues) {
+                       int d, float[] p, int heads, int stride, float[] acc, int aOff, boolean tableValues) {
         boolean tables = tableValues && !v.perToken && v.kind == FusedBlock.TERNARY2;
         if (tables) {
             long[] words = new long[d];
@@ -125,20 +126,24 @@ final class FusedBlockReference {
                 acc[aOff + h * d + c] += r;
             }
         }
-        if (v.vidkv != null) {
-            float[] row = new float[d];
+        if (v.vidkv != null) { // salient rows: per head and channel one FMA chain over them in token order, added once
+            float[][] salientRows = new float[G][d];
+            int[] tokenOf = new int[G];
+            int n = 0;
             long r = v.vidkv.firstRow(meta, metaOff);
-            int full = d / (2 * lanes) * (2 * lanes); // TileOps.accumulate: pairs of vectors, then masked vectors
             for (int t = 0; t < G; t++) {
                 if (v.vidkv.isSalient(meta, metaOff, t)) {
-                    v.vidkv.dequantizeSalientRow(rows, r, row, 0);
-                    for (int h = 0; h < heads; h++) {
-                        for (int c = 0; c < d; c++) {
-                            float x = Math.fma(row[c], p[h * stride + t], acc[aOff + h * d + c]);
-                            acc[aOff + h * d + c] = c < full ? x + 0f : x;
-                        }
+                    v.vidkv.dequantizeSalientRow(rows, r++, salientRows[n], 0);
+                    tokenOf[n++] = t;
+                }
+            }
+            for (int h = 0; h < heads && n > 0; h++) {
+                for (int c = 0; c < d; c++) {
+                    float a = 0f;
+                    for (int s = 0; s < n; s++) {
+                        a = Math.fma(salientRows[s][c], p[h * stride + tokenOf[s]], a);
                     }
-                    r++;
+                    acc[aOff + h * d + c] += a;
                 }
             }
         }

@@ -142,7 +142,7 @@ class FusedBlockSimdProperties {
             fb.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk), s.valueRows(0),
                     d, p, group, stride, accGot, 0);
             FusedBlockReference.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
-                    s.valueRows(0), d, p, group, stride, accWant, 0, VectorShapes.F.length(), c.tables());
+                    s.valueRows(0), d, p, group, stride, accWant, 0, c.tables());
             for (int i = 0; i < group * d; i++) {
                 assertEquals(Float.floatToRawIntBits(accWant[i]), Float.floatToRawIntBits(accGot[i]), SCHEMES[c.schemeIx()] + " value head "
                         + i / d + " channel " + i % d + " on " + VectorShapes.describe() + ": " + accGot[i] + " vs " + accWant[i]);
