@@ -356,18 +356,32 @@ public final class Int8LutGemv implements Gemv, RowPool.RowTask {
         }
     }
 
-    /** Lookup of R lanes in the table at {@code off} (tw shorts: 1, 2 or 4 vectors). */
-    private ShortVector lookup(ShortVector idx, int off) {
-        short[] t = tables;
-        if (tw == R) {
-            return idx.selectFrom(ShortVector.fromArray(S, t, off));
-        } else if (tw == 2 * R) {
-            return idx.selectFrom(ShortVector.fromArray(S, t, off), ShortVector.fromArray(S, t, off + R));
-        }
+    /*
+     * Lookups of R lanes in the table at off, of 1, 2 or 4 vectors: one small method per width, so
+     * each inlines into the sums loop. One method with the three widths behind a branch on tw
+     * (every format's width taken in a JVM that runs several) got compiled on its own into code too
+     * big for C2 to inline again ("already compiled into a big method"), and the loop then passed
+     * boxed vectors to it: 0.8-2 MB per GEMV at 128 bits.
+     */
+    private static ShortVector lookup1(ShortVector idx, short[] t, int off) {
+        return idx.selectFrom(ShortVector.fromArray(S, t, off));
+    }
+
+    private static ShortVector lookup2(ShortVector idx, short[] t, int off) {
+        return idx.selectFrom(ShortVector.fromArray(S, t, off), ShortVector.fromArray(S, t, off + R));
+    }
+
+    private static ShortVector lookup4(ShortVector idx, short[] t, int off) {
         ShortVector lo = idx.selectFrom(ShortVector.fromArray(S, t, off), ShortVector.fromArray(S, t, off + R));
         ShortVector hi = idx.selectFrom(ShortVector.fromArray(S, t, off + 2 * R), ShortVector.fromArray(S, t, off + 3 * R));
-        return lo.blend(hi, idx.and((short) (2 * R)).compare(VectorOperators.NE, 0));
+        // hi where index bit log2(2R) is set: that bit spread over the lane (shift to the sign, then
+        // arithmetic shift back) selects bitwise; a mask blend here boxed in a mixed-history JVM
+        ShortVector sel = idx.lanewise(VectorOperators.LSHL, 15 - HALF_BIT).lanewise(VectorOperators.ASHR, 15);
+        return lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(sel));
     }
+
+    /** The index bit that picks the upper two vectors of a four-vector table (2R = 2^HALF_BIT). */
+    private static final int HALF_BIT = Integer.numberOfTrailingZeros(2 * R);
 
     /** Index of nibble k: the code short shifted (BITMOD4: masked, OR the lane's sr bit). */
     private ShortVector index(ShortVector c, int k, ShortVector sr) {
@@ -409,8 +423,18 @@ public final class Int8LutGemv implements Gemv, RowPool.RowTask {
             for (int j = j0; j < j1; j++) {
                 ShortVector c = ShortVector.fromArray(S, codes, cb + j * R);
                 int t = tb + 4 * j * tw;
-                a = a.add(lookup(index(c, 0, sr), t)).add(lookup(index(c, 1, sr), t + tw))
-                        .add(lookup(index(c, 2, sr), t + 2 * tw)).add(lookup(index(c, 3, sr), t + 3 * tw));
+                ShortVector i0 = index(c, 0, sr);
+                ShortVector i1 = index(c, 1, sr);
+                ShortVector i2 = index(c, 2, sr);
+                ShortVector i3 = index(c, 3, sr);
+                short[] tab = tables;
+                if (tw == R) {
+                    a = a.add(lookup1(i0, tab, t)).add(lookup1(i1, tab, t + tw)).add(lookup1(i2, tab, t + 2 * tw)).add(lookup1(i3, tab, t + 3 * tw));
+                } else if (tw == 2 * R) {
+                    a = a.add(lookup2(i0, tab, t)).add(lookup2(i1, tab, t + tw)).add(lookup2(i2, tab, t + 2 * tw)).add(lookup2(i3, tab, t + 3 * tw));
+                } else {
+                    a = a.add(lookup4(i0, tab, t)).add(lookup4(i1, tab, t + tw)).add(lookup4(i2, tab, t + 2 * tw)).add(lookup4(i3, tab, t + 3 * tw));
+                }
             }
             IntVector lo1 = (IntVector) a.convertShape(VectorOperators.S2I, I, 0);
             IntVector hi1 = (IntVector) a.convertShape(VectorOperators.S2I, I, 1);
