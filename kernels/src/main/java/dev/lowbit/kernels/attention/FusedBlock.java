@@ -332,14 +332,7 @@ final class FusedBlock {
             DenseAttention.widen(meta, metaOff, 2 * n, mf); // step, min of word k at mf[2k], mf[2k + 1]
             for (int h = 0; h < heads; h += 8) {
                 int nh = Math.min(8, heads - h);
-                int po = h * G;
-                if (nh <= 4) {
-                    valuesTokenInt2x4(tcodes, ng, mf, G, d, p, po, nh, acc, aOff + h * d, tmp);
-                } else if (nh == 7) {
-                    valuesTokenInt2x7(tcodes, ng, mf, G, d, p, po, nh, acc, aOff + h * d, tmp);
-                } else {
-                    valuesTokenInt2x8(tcodes, ng, mf, G, d, p, po, nh, acc, aOff + h * d, tmp);
-                }
+                tokenRows(ng, G, d, p, h * G, nh, acc, aOff + h * d);
             }
             return;
         }
@@ -440,13 +433,21 @@ final class FusedBlock {
                     salientP[hh * G + s] = h + hh < rowsOfP ? p[src + Integer.numberOfTrailingZeros(bits)] : 0f;
                 }
             }
-            if (nh <= 4) {
-                valuesTokenInt2x4(tcodes, ng, mf, n, d, salientP, 0, nh, acc, aOff + h * d, tmp);
-            } else if (nh == 7) {
-                valuesTokenInt2x7(tcodes, ng, mf, n, d, salientP, 0, nh, acc, aOff + h * d, tmp);
-            } else {
-                valuesTokenInt2x8(tcodes, ng, mf, n, d, salientP, 0, nh, acc, aOff + h * d, tmp);
-            }
+            tokenRows(ng, n, d, salientP, 0, nh, acc, aOff + h * d);
+        }
+    }
+
+    /**
+     * One pass of {@code nh} heads over {@code n} per-token INT2 rows gathered in {@link #tcodes}
+     * (step, min in {@link #mf}), probabilities {@code p[pOff + h·G + t]}.
+     */
+    private void tokenRows(int ng, int n, int d, float[] p, int pOff, int nh, float[] acc, int aOff) {
+        if (nh <= 4) {
+            valuesTokenInt2x4(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
+        } else if (nh == 7) {
+            valuesTokenInt2x7(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
+        } else {
+            valuesTokenInt2x8(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
         }
     }
 
