@@ -121,9 +121,12 @@ public final class AttentionSchemes {
         return base(scheme).equals("vidkv") && !scheme.equals("vidkv-nosalient");
     }
 
-    /** The salient positions of a benchmark cache: each token independently with probability {@link #SALIENT_SHARE} (seeded). */
-    static int[] salientPositions(int tokens, long seed) {
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5A1E47L);
+    /**
+     * The salient positions of a benchmark cache: each token independently with probability
+     * {@link #SALIENT_SHARE}, from a fixed seed (not the cache's), so the byte count needs no seed.
+     */
+    static int[] salientPositions(int tokens) {
+        SplittableRandom r = new SplittableRandom(7 ^ 0x5A1E47L); // the positions the 2026-12-04 sitting measured
         return java.util.stream.IntStream.range(0, tokens).filter(t -> r.nextDouble() < SALIENT_SHARE).toArray();
     }
 
@@ -142,7 +145,7 @@ public final class AttentionSchemes {
         var vc = ks.valueCodec(GROUP, d);
         long blocks = Math.max(0, (tokens - RESIDUAL) / GROUP);
         long salientRows = hasSalientTokens(scheme)
-                ? java.util.Arrays.stream(salientPositions(tokens, SEED_OF_SALIENCE)).filter(t -> t < blocks * GROUP).count()
+                ? java.util.Arrays.stream(salientPositions(tokens)).filter(t -> t < blocks * GROUP).count()
                 : 0;
         long perHead = blocks * (kc.codeBytes() + kc.metaBytes() + vc.codeBytes() + vc.metaBytes())
                 + salientRows * (vc.rowCodeBytes() + vc.rowMetaBytes())
@@ -151,11 +154,8 @@ public final class AttentionSchemes {
         return perHead * s.kvHeads();
     }
 
-    /** Salient positions do not depend on the cache seed, so the byte count needs no seed. */
-    private static final long SEED_OF_SALIENCE = 7;
-
     static QuantizedKvCache quantized(String scheme, AttentionShape s, int tokens, Arena arena, long seed) {
-        SalientTokens salient = hasSalientTokens(scheme) ? SalientTokens.of(salientPositions(tokens, SEED_OF_SALIENCE)) : SalientTokens.none();
+        SalientTokens salient = hasSalientTokens(scheme) ? SalientTokens.of(salientPositions(tokens)) : SalientTokens.none();
         QuantizedKvCache c = QuantizedKvCache.builder(s.kvHeads(), s.headDim()).scheme(KvScheme.parse(base(scheme)))
                 .groupSize(GROUP).residual(RESIDUAL).blocksPerChunk(256).salient(salient).build(arena);
         SplittableRandom r = new SplittableRandom(seed);

@@ -138,13 +138,18 @@ public final class DenseAttention extends SplitAttention {
 
     /** Widens {@code count} FP16 values at byte {@code off} of {@code src} into {@code dst[0 ..]}. */
     static void widen(MemorySegment src, long off, int count, float[] dst) {
+        widen(src, off, count, dst, 0);
+    }
+
+    /** As above, into {@code dst[dstOff ..]}. */
+    static void widen(MemorySegment src, long off, int count, float[] dst, int dstOff) {
         int l = F.length();
         int i = 0;
         for (; i <= count - l; i += l) {
-            halfToFloat(ShortVector.fromMemorySegment(SH, src, off + i * 2L, LE)).intoArray(dst, i);
+            halfToFloat(ShortVector.fromMemorySegment(SH, src, off + i * 2L, LE)).intoArray(dst, dstOff + i);
         }
         for (; i < count; i++) {
-            dst[i] = Float.float16ToFloat(src.get(F16, off + i * 2L));
+            dst[dstOff + i] = Float.float16ToFloat(src.get(F16, off + i * 2L));
         }
     }
 

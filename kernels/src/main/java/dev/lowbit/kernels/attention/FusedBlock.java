@@ -180,7 +180,6 @@ final class FusedBlock {
     private final float[] sums = new float[8 + PAD];
     /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
     private final float[] tmp = new float[8 * L + PAD];
-    private final float[] row;
     /** Probabilities of a block's salient tokens, [head of the pass][s] with stride G. */
     private final float[] salientP = new float[8 * G + PAD];
     /** Per-channel ternary values on the codes (null: float kernels). */
@@ -211,7 +210,6 @@ final class FusedBlock {
         vscale = new float[dp + PAD];
         vmin = new float[dp + PAD];
         tcodes = new int[2 * G * ng + PAD];
-        row = new float[d + PAD];
     }
 
     /** Slack elements after each scratch array (64 bytes of floats or ints). */
@@ -420,8 +418,7 @@ final class FusedBlock {
         for (int s = 0; s < n; s++) { // row s: codes at tcodes[2·ng·s], (step, min) of group j at mf[2(ng·s + j)]
             long r = r0 + s;
             MemorySegment.copy(rows.codes(r), I32, rows.codeOffset(r), tcodes, 2 * ng * s, 2 * ng);
-            DenseAttention.widen(rows.meta(r), rows.metaOffset(r), 2 * ng, row);
-            System.arraycopy(row, 0, mf, 2 * ng * s, 2 * ng);
+            DenseAttention.widen(rows.meta(r), rows.metaOffset(r), 2 * ng, mf, 2 * ng * s);
         }
         int rowsOfP = p.length / G;
         for (int h = 0; h < heads; h += 8) {

@@ -417,6 +417,7 @@ public final class Int8LutGemv implements Gemv, RowPool.RowTask {
         ShortVector sr = typeBits ? ShortVector.fromArray(S, srBits, sb) : ShortVector.zero(S);
         int cb = sb * sp;
         int tb = gi * steps * tw;
+        short[] tab = tables;
         for (int j0 = 0; j0 < sp; j0 += flush) {
             ShortVector a = ShortVector.zero(S);
             int j1 = Math.min(sp, j0 + flush);
@@ -427,7 +428,6 @@ public final class Int8LutGemv implements Gemv, RowPool.RowTask {
                 ShortVector i1 = index(c, 1, sr);
                 ShortVector i2 = index(c, 2, sr);
                 ShortVector i3 = index(c, 3, sr);
-                short[] tab = tables;
                 if (tw == R) {
                     a = a.add(lookup1(i0, tab, t)).add(lookup1(i1, tab, t + tw)).add(lookup1(i2, tab, t + 2 * tw)).add(lookup1(i3, tab, t + 3 * tw));
                 } else if (tw == 2 * R) {
