@@ -3,7 +3,6 @@ package dev.lowbit.kernels.attention;
 import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.packing.kv.ChannelGroupCodec;
 import dev.lowbit.packing.kv.KvBlockCodec;
-import dev.lowbit.packing.kv.RowStore;
 import dev.lowbit.packing.kv.TokenGroupCodec;
 import dev.lowbit.packing.kv.VidKvKeyQuantizer;
 import dev.lowbit.packing.kv.VidKvValueQuantizer;
@@ -180,8 +179,6 @@ final class FusedBlock {
     private final float[] sums = new float[8 + PAD];
     /** The 8 head accumulators of one channel vector, handed from a kernel to {@link #finish}. */
     private final float[] tmp = new float[8 * L + PAD];
-    /** Probabilities of a block's salient tokens, [head of the pass][s] with stride G. */
-    private final float[] salientP = new float[8 * G + PAD];
     /** Per-channel ternary values on the codes (null: float kernels). */
     private final TernaryPairTables tables;
 
@@ -316,9 +313,10 @@ final class FusedBlock {
     /**
      * {@code acc[aOff + h·d + c] += Σ_t p[h·stride + t] · v̂_t[c]} for the {@code heads} real heads
      * (p of padded heads is read but not used). The stride must be G: the kernels read p with that
-     * constant stride, so each head's broadcast is a fixed offset from one base register.
+     * constant stride, so each head's broadcast is a fixed offset from one base register. VidKV's
+     * salient tokens (ternary codes 0) get their INT2 rows from {@link SalientRows}, in batches.
      */
-    void values(ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+    void values(ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff,
                 int d, float[] p, int heads, int stride, float[] acc, int aOff) {
         if (stride != G) {
             throw new IllegalArgumentException("probability stride must be G = " + G + ", was " + stride);
@@ -343,7 +341,6 @@ final class FusedBlock {
             DenseAttention.widen(meta, metaOff, d, vscale);
             tables.load(valueWords, vscale);
             tables.accumulate(p, 0, stride, heads, acc, aOff);
-            salient(v, meta, metaOff, rows, d, p, heads, acc, aOff);
             return;
         } else {
             splitWords(codes, codeOff, d);
@@ -393,45 +390,6 @@ final class FusedBlock {
                 valuesInt1x8(vwords, dp, vscale, null, d, p, po, sums, nh, acc, ao, tmp);
             }
         }
-        salient(v, meta, metaOff, rows, d, p, heads, acc, aOff);
-    }
-
-    /**
-     * VidKV's salient tokens: their ternary codes are 0 and their INT2 rows are added on top. The
-     * block's salient rows (consecutive in the side store) are gathered like a KIVI block of
-     * {@code n} tokens, with their probabilities compacted to [head][s], and summed by the
-     * per-token INT2 kernel: one decode per token and channel vector for all heads of a pass.
-     */
-    private void salient(ValuesLayout v, MemorySegment meta, long metaOff, RowStore rows, int d, float[] p, int heads,
-                         float[] acc, int aOff) {
-        if (v.vidkv == null) {
-            return;
-        }
-        VidKvValueQuantizer q = v.vidkv;
-        int mask = meta.get(I32, metaOff + q.maskOffset()); // G = 32: the whole mask, bit t = token t
-        if (mask == 0) {
-            return;
-        }
-        int ng = (d + G - 1) / G;
-        int n = Integer.bitCount(mask);
-        long r0 = q.firstRow(meta, metaOff);
-        for (int s = 0; s < n; s++) { // row s: codes at tcodes[2·ng·s], (step, min) of group j at mf[2(ng·s + j)]
-            long r = r0 + s;
-            MemorySegment.copy(rows.codes(r), I32, rows.codeOffset(r), tcodes, 2 * ng * s, 2 * ng);
-            DenseAttention.widen(rows.meta(r), rows.metaOffset(r), 2 * ng, mf, 2 * ng * s);
-        }
-        int rowsOfP = p.length / G;
-        for (int h = 0; h < heads; h += 8) {
-            int nh = Math.min(8, heads - h);
-            for (int hh = 0; hh < 8; hh++) { // probabilities of the salient tokens, in token order
-                int src = (h + hh) * G;
-                int s = 0;
-                for (int bits = mask; bits != 0; bits &= bits - 1, s++) {
-                    salientP[hh * G + s] = h + hh < rowsOfP ? p[src + Integer.numberOfTrailingZeros(bits)] : 0f;
-                }
-            }
-            tokenRows(ng, n, d, salientP, 0, nh, acc, aOff + h * d);
-        }
     }
 
     /**
@@ -439,12 +397,23 @@ final class FusedBlock {
      * (step, min in {@link #mf}), probabilities {@code p[pOff + h·G + t]}.
      */
     private void tokenRows(int ng, int n, int d, float[] p, int pOff, int nh, float[] acc, int aOff) {
+        tokenRows(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
+    }
+
+    /**
+     * One pass of {@code nh} ≤ 8 heads over {@code n} ≤ G per-token INT2 rows: row t's codes are the
+     * int halves of 64-bit words {@code words[2(t·ng + j) ..]} (channel group j), its step and min
+     * {@code m[2(t·ng + j)]}, {@code m[2(t·ng + j) + 1]}; probabilities {@code p[pOff + h·G + t]};
+     * {@code tmp}: 8·L + PAD floats. Also sums VidKV's salient rows ({@link SalientRows}).
+     */
+    static void tokenRows(int[] words, int ng, float[] m, int n, int d, float[] p, int pOff, int nh, float[] acc, int aOff,
+                          float[] tmp) {
         if (nh <= 4) {
-            valuesTokenInt2x4(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
+            valuesTokenInt2x4(words, ng, m, n, d, p, pOff, nh, acc, aOff, tmp);
         } else if (nh == 7) {
-            valuesTokenInt2x7(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
+            valuesTokenInt2x7(words, ng, m, n, d, p, pOff, nh, acc, aOff, tmp);
         } else {
-            valuesTokenInt2x8(tcodes, ng, mf, n, d, p, pOff, nh, acc, aOff, tmp);
+            valuesTokenInt2x8(words, ng, m, n, d, p, pOff, nh, acc, aOff, tmp);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.lowbit.kernels.attention;
 
-import dev.lowbit.packing.kv.RowStore;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -12,8 +11,8 @@ import java.nio.ByteOrder;
  * per-channel value sum is one FMA chain over the 32 tokens of the unscaled code
  * ({@code acc = fma(code_t, p_t, acc)}), then {@code acc·scale (+ min·Σp)} is added once; a
  * per-token INT2 value is decoded ({@code fma(code, step, min)}) and chained the same way;
- * salient VidKV rows are decoded as per-token INT2 rows and chained the same way over the
- * block's salient tokens, added last.
+ * salient VidKV rows are decoded as per-token INT2 rows and chained the same way over a batch of
+ * {@link SalientRows}, weighted by the same exp as the softmax.
  */
 final class FusedBlockReference {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -59,13 +58,13 @@ final class FusedBlockReference {
     }
 
     /** {@code acc[aOff + h·d + c] += ...} for the {@code heads} real heads, as {@link FusedBlock#values}. */
-    static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+    static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff,
                        int d, float[] p, int heads, int stride, float[] acc, int aOff) {
-        values(v, codes, codeOff, meta, metaOff, rows, d, p, heads, stride, acc, aOff, false);
+        values(v, codes, codeOff, meta, metaOff, d, p, heads, stride, acc, aOff, false);
     }
 
     /** As above; {@code tableValues}: per-channel ternary values by {@link TernaryPairTables#reference}. */
-    static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff, RowStore rows,
+    static void values(FusedBlock.ValuesLayout v, MemorySegment codes, long codeOff, MemorySegment meta, long metaOff,
                        int d, float[] p, int heads, int stride, float[] acc, int aOff, boolean tableValues) {
         boolean tables = tableValues && !v.perToken && v.kind == FusedBlock.TERNARY2;
         if (tables) {
@@ -126,26 +125,39 @@ final class FusedBlockReference {
                 acc[aOff + h * d + c] += r;
             }
         }
-        if (v.vidkv != null) { // salient rows: per head and channel one FMA chain over them in token order, added once
-            float[][] salientRows = new float[G][d];
-            int[] tokenOf = new int[G];
-            int n = 0;
-            long r = v.vidkv.firstRow(meta, metaOff);
-            for (int t = 0; t < G; t++) {
-                if (v.vidkv.isSalient(meta, metaOff, t)) {
-                    v.vidkv.dequantizeSalientRow(rows, r++, salientRows[n], 0);
-                    tokenOf[n++] = t;
+    }
+
+    /**
+     * VidKV's salient rows as {@link SalientRows} sums one batch: {@code rows[s]} (decoded INT2 value
+     * rows, d channels), raw scores {@code score[h][s]}, running max {@code m[h]}; for each head and
+     * channel one FMA chain over the rows in order of {@code row·e^(score − m)}, added to
+     * {@code acc[aOff + h·d + c]} once.
+     */
+    static void salientBatch(float[][] rows, int n, float[][] score, float[] m, int heads, int d, float[] acc, int aOff) {
+        for (int h = 0; h < heads; h++) {
+            for (int c = 0; c < d; c++) {
+                float a = 0f;
+                for (int s = 0; s < n; s++) {
+                    a = Math.fma(rows[s][c], exp(score[h][s] - m[h]), a);
                 }
-            }
-            for (int h = 0; h < heads && n > 0; h++) {
-                for (int c = 0; c < d; c++) {
-                    float a = 0f;
-                    for (int s = 0; s < n; s++) {
-                        a = Math.fma(salientRows[s][c], p[h * stride + tokenOf[s]], a);
-                    }
-                    acc[aOff + h * d + c] += a;
-                }
+                acc[aOff + h * d + c] += a;
             }
         }
+    }
+
+    /** {@link SoftmaxTile}'s exp, one lane, the same operations: 2^k·P(f), k = trunc(x·log2 e − 1/2), P of degree 6. */
+    static float exp(float x) {
+        float t = Math.max(x, -87.3f) * 1.44269504088896341f;
+        int k = (int) (t - 0.5f);
+        float f = (t - (float) k) * 0.693147180559945309f;
+        float p = 1f / 720;
+        p = Math.fma(p, f, 1f / 120);
+        p = Math.fma(p, f, 1f / 24);
+        p = Math.fma(p, f, 1f / 6);
+        p = Math.fma(p, f, 0.5f);
+        p = Math.fma(p, f, 1f);
+        p = Math.fma(p, f, 1f);
+        float r = p * Float.intBitsToFloat((k + 127) << 23);
+        return x < -87.3f ? 0f : r;
     }
 }

@@ -46,6 +46,8 @@ final class IntegerKeyScorer {
     final int[] wq;
     final long[] planes;
     final long[] acc = new long[G];
+    /** Scratch for one vector's lane sum ({@link LaneSum#sum}). */
+    private final float[] lanes = new float[F.length()];
     /** α and C of the last {@link #quantize} call. */
     float alpha;
     float c;
@@ -76,7 +78,8 @@ final class IntegerKeyScorer {
         for (int r = 0; r < kb.rowsPadded; r += fl) {
             cc = FloatVector.fromArray(F, qx, xOff + n + r).fma(FloatVector.fromArray(F, kb.rowConst, r), cc);
         }
-        c = LaneSum.sum(cc);
+        cc.intoArray(lanes, 0);
+        c = LaneSum.sum(lanes, 0);
         java.util.Arrays.fill(planes, 0L);
         if (!(max > 0f) || max == Float.POSITIVE_INFINITY) {
             alpha = max == 0f ? 0f : Float.NaN; // non-finite query or scales: NaN scores, as on the float path

@@ -24,8 +24,14 @@ final class LaneSum {
 
     private LaneSum() {}
 
-    /** Σ lanes of v, pairwise in a fixed order (exact same bits in every JIT tier). */
-    static float sum(FloatVector v) {
+    /**
+     * Σ of the L lanes at {@code a[off ..]}, pairwise in a fixed order (exact same bits in every JIT
+     * tier). Takes an array, not a vector: a vector passed to a call C2 does not inline is boxed
+     * (an allocation per call), which a JVM with a mixed history did here (the residual window's
+     * dot product, 0.1–0.3 MB per step in the 256-bit test JVM).
+     */
+    static float sum(float[] a, int off) {
+        FloatVector v = FloatVector.fromArray(F, a, off);
         if (L >= 16) {
             v = v.add(v.rearrange(R8));
         }

@@ -17,7 +17,9 @@ import java.util.Objects;
  * block is decoded into a vector of tokens in registers and multiplied into the scores of all
  * query heads of the KV head at once (passes of 8, 7 or 4 heads); each value code vector is
  * decoded once and multiplied into all heads' outputs, per-channel scales applied once per
- * block. Bit-exact against {@link FusedBlockReference}.
+ * block. VidKV's salient tokens (INT2 side rows) are kept with their raw scores and summed in
+ * batches of up to 32 rows per unit ({@link SalientRows}), not per block. Bit-exact against
+ * {@link FusedBlockReference}.
  *
  * <p><b>Float-tile path</b> (other group sizes, or {@code fused = false}): each block is decoded
  * once into L1 float tiles (keys channel-major, values token-major) used by every head: the
@@ -66,6 +68,10 @@ public final class QuantizedAttention extends SplitAttention {
     /** Query heads per KV head rounded up to whole fused passes. */
     private final int paddedHeads;
     private final FusedBlock[] blocks;
+    /** Per worker: L floats for a lane sum (the residual window's dot products). */
+    private final float[][] lanes;
+    /** Per worker: VidKV's salient rows of the unit being attended, summed in batches. */
+    private final SalientRows[] salient;
     /** Per KV head: the fused layouts (null: tile path for that head). */
     private final FusedBlock.KeyLayout[] keyLayouts;
     private final FusedBlock.ValuesLayout[] valueLayouts;
@@ -118,8 +124,11 @@ public final class QuantizedAttention extends SplitAttention {
         this.paddedHeads = FusedBlock.paddedHeads(groupSize);
         this.scores = new float[w][Math.max(groupSize, paddedHeads) * stride + FusedBlock.PAD]; // slack: no line shared with the next worker's
         this.blocks = new FusedBlock[w];
+        this.salient = new SalientRows[w];
+        this.lanes = new float[w][L + FusedBlock.PAD];
         for (int i = 0; i < w; i++) {
             blocks[i] = new FusedBlock(headDim, headDim, tableValues);
+            salient[i] = new SalientRows(headDim, groupSize);
         }
         this.keyLayouts = new FusedBlock.KeyLayout[shape.kvHeads()];
         this.valueLayouts = new FusedBlock.ValuesLayout[shape.kvHeads()];
@@ -206,11 +215,16 @@ public final class QuantizedAttention extends SplitAttention {
             int vOff;
             if (b < q && keyLayouts[kvHead] != null && valueLayouts[kvHead] != null) {
                 FusedBlock fb = blocks[worker];
+                FusedBlock.ValuesLayout vl = valueLayouts[kvHead];
                 fb.keyScores(keyLayouts[kvHead], s.keyCodes(kvHead, b), s.keyCodeOffset(kvHead, b), s.keyMeta(kvHead, b),
                         s.keyMetaOffset(kvHead, b), qpad, kvHead * qSlots * d, groupSize, sc, stride);
+                if (vl.vidkv != null) { // raw scores of the salient tokens, before the softmax step
+                    salient[worker].keep(vl.vidkv, s.valueMeta(kvHead, b), s.valueMetaOffset(kvHead, b), s.valueRows(kvHead),
+                            sc, stride, partM, slot, partAcc, slot * d);
+                }
                 SoftmaxTile.update(sc, stride, g, groupSize, partM, partL, partAcc, slot, d);
-                fb.values(valueLayouts[kvHead], s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b), s.valueMeta(kvHead, b),
-                        s.valueMetaOffset(kvHead, b), s.valueRows(kvHead), d, sc, groupSize, stride, partAcc, slot * d);
+                fb.values(vl, s.valueCodes(kvHead, b), s.valueCodeOffset(kvHead, b), s.valueMeta(kvHead, b),
+                        s.valueMetaOffset(kvHead, b), d, sc, groupSize, stride, partAcc, slot * d);
                 continue;
             }
             if (b < q) {
@@ -238,7 +252,7 @@ public final class QuantizedAttention extends SplitAttention {
                 float[] rk = s.residualKeys(kvHead, i);
                 for (int j = 0; j < n; j++) {
                     for (int h = 0; h < groupSize; h++) {
-                        sc[h * stride + j] = TileOps.dot(qs, q0 + h * d, rk, j * d, d);
+                        sc[h * stride + j] = TileOps.dot(qs, q0 + h * d, rk, j * d, d, lanes[worker]);
                     }
                 }
                 values = s.residualValues(kvHead, i);
@@ -247,5 +261,6 @@ public final class QuantizedAttention extends SplitAttention {
             SoftmaxTile.update(sc, stride, n, groupSize, partM, partL, partAcc, slot, d);
             TileOps.accumulateHeads(sc, stride, groupSize, n, values, vOff, d, partAcc, slot * d);
         }
+        salient[worker].flush(partM, slot, partAcc, slot * d); // the unit's last batch, against its final max
     }
 }

@@ -161,7 +161,7 @@ public abstract class SplitAttention implements DecodeAttention, KernelPool.Task
         for (int c = 0; c < chunks; c++) {
             int slot = (kvHead * chunks + c) * slotStride + h;
             float w = (float) Math.exp(partM[slot] - m);
-            l += LaneSum.sum(FloatVector.fromArray(F, partL, slot * F.length())) * w;
+            l += LaneSum.sum(partL, slot * F.length()) * w;
             // lane-wise (out + acc·w, two roundings as in the scalar tail): the same bits in any lane
             FloatVector wv = FloatVector.broadcast(F, w);
             int i = 0;

@@ -106,8 +106,8 @@ final class TileOps {
         }
     }
 
-    /** {@code q[qOff ..] · x[xOff ..]} over d floats. */
-    static float dot(float[] q, int qOff, float[] x, int xOff, int d) {
+    /** {@code q[qOff ..] · x[xOff ..]} over d floats; {@code lanes}: L floats of scratch for the lane sum. */
+    static float dot(float[] q, int qOff, float[] x, int xOff, int d, float[] lanes) {
         int l = F.length();
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
@@ -118,7 +118,8 @@ final class TileOps {
             VectorMask<Float> m = F.indexInRange(i, d);
             acc = FloatVector.fromArray(F, q, qOff + i, m).fma(FloatVector.fromArray(F, x, xOff + i, m), acc);
         }
-        return LaneSum.sum(acc);
+        acc.intoArray(lanes, 0);
+        return LaneSum.sum(lanes, 0);
     }
 
     /** {@code acc[aOff ..] += Σ_j p[pOff + j] · x[xOff + j·d ..]} for n rows of d floats. */

@@ -33,11 +33,17 @@ class FusedAttentionSimdProperties {
     record Built(QuantizedKvCache cache, float[] q, int queryHeads) {}
 
     static Built build(Arena arena, long seed, int schemeIx, int kvHeads, int group, int d, int g, int residual, int tokens) {
+        return build(arena, seed, schemeIx, kvHeads, group, d, g, residual, tokens, 64);
+    }
+
+    /** As above, {@code blocksPerChunk} blocks per storage chunk (side rows: 4× that per chunk). */
+    static Built build(Arena arena, long seed, int schemeIx, int kvHeads, int group, int d, int g, int residual, int tokens,
+                       int blocksPerChunk) {
         Random r = new Random(seed);
         KvScheme scheme = KvScheme.parse(SCHEMES[schemeIx]);
         int[] sal = r.ints(tokens / 7, 0, Math.max(1, tokens)).distinct().sorted().toArray();
         QuantizedKvCache c = QuantizedKvCache.builder(kvHeads, d).scheme(scheme).groupSize(g).residual(residual)
-                .salient(SalientTokens.of(sal)).build(arena);
+                .salient(SalientTokens.of(sal)).blocksPerChunk(blocksPerChunk).build(arena);
         float[] k = new float[kvHeads * d];
         float[] v = new float[kvHeads * d];
         double[] gain = new double[kvHeads * d];

@@ -11,6 +11,7 @@ import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.kernels.kv.KvCacheSnapshot;
 import dev.lowbit.kernels.parallel.KernelPool;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -77,9 +78,9 @@ class FusedBlockSimdProperties {
                     float[] got = new float[ph * d];
                     float[] want = new float[ph * d];
                     tables.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
-                            s.valueRows(0), d, p, group, stride, got, 0);
+                            d, p, group, stride, got, 0);
                     floats.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
-                            s.valueRows(0), d, p, group, stride, want, 0);
+                            d, p, group, stride, want, 0);
                     s.dequantizeValueBlock(0, blk, v, 0);
                     for (int h = 0; h < group; h++) {
                         for (int ch = 0; ch < d; ch++) {
@@ -139,15 +140,93 @@ class FusedBlockSimdProperties {
                 accGot[i] = (float) r.nextGaussian();
             }
             float[] accWant = accGot.clone();
-            fb.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk), s.valueRows(0),
+            fb.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
                     d, p, group, stride, accGot, 0);
             FusedBlockReference.values(vl, s.valueCodes(0, blk), s.valueCodeOffset(0, blk), s.valueMeta(0, blk), s.valueMetaOffset(0, blk),
-                    s.valueRows(0), d, p, group, stride, accWant, 0, c.tables());
+                    d, p, group, stride, accWant, 0, c.tables());
             for (int i = 0; i < group * d; i++) {
                 assertEquals(Float.floatToRawIntBits(accWant[i]), Float.floatToRawIntBits(accGot[i]), SCHEMES[c.schemeIx()] + " value head "
                         + i / d + " channel " + i % d + " on " + VectorShapes.describe() + ": " + accGot[i] + " vs " + accWant[i]);
             }
         }
+    }
+
+    /**
+     * VidKV's salient rows kept block by block and summed in batches ({@link SalientRows}) equal
+     * {@link FusedBlockReference#salientBatch} bit for bit: rows decoded by the codec, batches cut
+     * where the next block's rows would pass 32 and at the end, each against the running max of its
+     * moment (here: raised by every block, sometimes above its scores); a block's rows in one storage
+     * chunk or spread over two.
+     */
+    @Test
+    void salientBatchesEqualScalarReference() {
+        qt().withExamples(40).forAll(cases(17, 140, 20)).checkAssert(c -> {
+            int d = c.d();
+            int group = c.group();
+            try (Arena arena = Arena.ofShared()) {
+                // one block per chunk (4 side rows) in half the tries: a block's rows then often span two chunks
+                int blocksPerChunk = c.tables() ? 1 : 64;
+                var b = FusedAttentionSimdProperties.build(arena, c.seed(), 0, 1, group, d, 32, 0, c.blocks() * 32 + 7, blocksPerChunk);
+                KvCacheSnapshot s = b.cache().snapshot();
+                FusedBlock.ValuesLayout vl = FusedBlock.ValuesLayout.of(s.valueCodec(0));
+                var q = vl.vidkv;
+                Random r = new Random(c.seed());
+                int stride = 32;
+                float[] sc = new float[FusedBlock.paddedHeads(group) * stride];
+                float[] m = new float[group];
+                java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
+                float[] accGot = new float[group * d];
+                for (int i = 0; i < accGot.length; i++) {
+                    accGot[i] = (float) r.nextGaussian();
+                }
+                float[] accWant = accGot.clone();
+                SalientRows sr = new SalientRows(d, group);
+                float[][] rows = new float[32][d];
+                float[][] score = new float[group][32];
+                int n = 0;
+                int kept = 0;
+                for (long blk = 0; blk < s.quantizedBlocks(); blk++) {
+                    for (int i = 0; i < sc.length; i++) {
+                        sc[i] = (float) (3 * r.nextGaussian());
+                    }
+                    MemorySegment meta = s.valueMeta(0, blk);
+                    long mo = s.valueMetaOffset(0, blk);
+                    int ns = 0;
+                    for (int t = 0; t < 32; t++) {
+                        ns += q.isSalient(meta, mo, t) ? 1 : 0;
+                    }
+                    if (ns > 0 && n + ns > 32) {
+                        FusedBlockReference.salientBatch(rows, n, score, m, group, d, accWant, 0);
+                        n = 0;
+                    }
+                    sr.keep(q, meta, mo, s.valueRows(0), sc, stride, m, 0, accGot, 0);
+                    long row = q.firstRow(meta, mo);
+                    for (int t = 0; t < 32; t++) {
+                        if (q.isSalient(meta, mo, t)) {
+                            q.dequantizeSalientRow(s.valueRows(0), row++, rows[n], 0);
+                            for (int h = 0; h < group; h++) {
+                                score[h][n] = sc[h * stride + t];
+                            }
+                            n++;
+                            kept++;
+                        }
+                    }
+                    for (int h = 0; h < group; h++) { // the block's softmax step moves the running max
+                        for (int t = 0; t < 32; t++) {
+                            m[h] = Math.max(m[h], sc[h * stride + t] + (r.nextInt(4) == 0 ? r.nextFloat() : 0f));
+                        }
+                    }
+                    assertEquals(n, sr.pending(), "rows kept after block " + blk);
+                }
+                FusedBlockReference.salientBatch(rows, n, score, m, group, d, accWant, 0);
+                sr.flush(m, 0, accGot, 0);
+                assertEquals(0, sr.pending(), "flush empties the buffer");
+                for (int i = 0; i < accGot.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(accWant[i]), Float.floatToRawIntBits(accGot[i]), "salient rows (" + kept
+                            + " kept) head " + i / d + " channel " + i % d + " on " + VectorShapes.describe() + ": " + accGot[i] + " vs " + accWant[i]);
+                }
+            }
+        });
     }
 
     @Test

@@ -29,7 +29,7 @@ class LaneSumSimdProperties {
             for (int i = 0; i < l; i++) {
                 lanes[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(spread + 1) - spread / 2.0));
             }
-            float got = LaneSum.sum(FloatVector.fromArray(VectorShapes.F, lanes, 0));
+            float got = LaneSum.sum(lanes, 0);
             assertEquals(Float.floatToRawIntBits(LaneSum.sumReference(lanes)), Float.floatToRawIntBits(got),
                     "lanes " + java.util.Arrays.toString(lanes) + " on " + VectorShapes.describe());
         });
