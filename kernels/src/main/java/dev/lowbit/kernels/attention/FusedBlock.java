@@ -153,7 +153,7 @@ final class FusedBlock {
                 };
                 return k < 0 ? null : new ValuesLayout(k, false, null, 0);
             }
-            if (c instanceof TokenGroupCodec tg && tg.name().equals("int2/token")) {
+            if (c instanceof TokenGroupCodec tg && tg.format() == PackedFormat.INT2) {
                 return new ValuesLayout(INT2, true, null, tg.groupsPerToken());
             }
             return null;

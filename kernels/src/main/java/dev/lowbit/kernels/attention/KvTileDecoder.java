@@ -258,7 +258,7 @@ final class KvTileDecoder {
                 channelCodeBytes = cg.channelCodeBytes();
                 channelMetaBytes = cg.channelMetaBytes();
                 vidkv = null;
-            } else if (c instanceof TokenGroupCodec && c.name().equals("int2/token")) {
+            } else if (c instanceof TokenGroupCodec tg && tg.format() == PackedFormat.INT2) {
                 perChannel = false;
                 kind = INT2;
                 channelCodeBytes = 0;

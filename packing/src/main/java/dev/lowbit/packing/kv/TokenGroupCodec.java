@@ -36,6 +36,11 @@ public final class TokenGroupCodec implements KvBlockCodec {
         return format.name().toLowerCase() + "/token";
     }
 
+    /** The format of every group (kernels dispatch on it, not on {@link #name()}). */
+    public PackedFormat format() {
+        return format;
+    }
+
     @Override
     public int groupSize() {
         return g;
