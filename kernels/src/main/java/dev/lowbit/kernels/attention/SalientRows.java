@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * VidKV's salient tokens of one work unit (their values are INT2 side rows; their ternary codes
  * are 0), summed in batches of up to G = 32 rows instead of once per block. With 10% of tokens
  * salient a block has ~3 of them: summing them per block paid a whole pass over every head's
- * output vectors for 3 rows (0.4 ms of a 3.1 ms VidKV step at 16k tokens, JMH).
+ * output vectors (loads and stores of 7 × d floats) for 3 rows; a batch pays it once per ~10
+ * blocks (measured gain small, ~3% of a VidKV step at 16k: the rows' FMAs themselves remain).
  *
  * <p>Why deferring is exact: a kept row holds its raw score s (before the softmax). The online
  * softmax has already counted it in its block's running max and sum; the unit's accumulator is
