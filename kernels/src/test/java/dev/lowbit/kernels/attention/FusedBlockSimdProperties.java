@@ -164,8 +164,9 @@ class FusedBlockSimdProperties {
             int d = c.d();
             int group = c.group();
             try (Arena arena = Arena.ofShared()) {
-                // one block per chunk (4 side rows) in half the tries: a block's rows then often span two chunks
-                int blocksPerChunk = c.tables() ? 1 : 64;
+                // one block per chunk (4 side rows) in half the tries (by the seed's low bit): a block's rows
+                // then often span two chunks, the per-row copy path
+                int blocksPerChunk = (c.seed() & 1) == 0 ? 1 : 64;
                 var b = FusedAttentionSimdProperties.build(arena, c.seed(), 0, 1, group, d, 32, 0, c.blocks() * 32 + 7, blocksPerChunk);
                 KvCacheSnapshot s = b.cache().snapshot();
                 FusedBlock.ValuesLayout vl = FusedBlock.ValuesLayout.of(s.valueCodec(0));
