@@ -1,5 +1,6 @@
 package dev.lowbit.kernels.attention;
 
+import dev.lowbit.kernels.VectorShapes;
 import dev.lowbit.packing.kv.RowStore;
 import dev.lowbit.packing.kv.VidKvValueQuantizer;
 import java.lang.foreign.MemorySegment;
@@ -41,8 +42,9 @@ final class SalientRows {
     /** One pass's probabilities, [head of the pass][s] with stride G (rows of padded heads zero). */
     private final float[] p = new float[8 * G + FusedBlock.PAD];
     /** expRow's lane sums: not used (the softmax sum counted these tokens in their block). */
-    private final float[] unusedSums = new float[FusedBlock.PAD + 16];
-    private final float[] tmp = new float[8 * 16 + FusedBlock.PAD];
+    private final float[] unusedSums = new float[VectorShapes.F.length() + FusedBlock.PAD];
+    /** The token kernels' hand-over scratch (8 heads × L floats). */
+    private final float[] tmp = new float[8 * VectorShapes.F.length() + FusedBlock.PAD];
     private int rows;
 
     /** A buffer for value rows of {@code d} channels scored by {@code heads} query heads. */

@@ -412,24 +412,13 @@ public final class Int8LutGemv implements Gemv, RowPool.RowTask {
     }
 
     /**
-     * Any species, one row block: integer sums of group {@code gi}. One loop per table width, each
-     * in its own method, and the four nibbles of a code short in a loop rather than written out:
-     * with the widths behind branches in one method and four lookups per width written out, C2's
+     * Any species, one row block: integer sums of group {@code gi}. The four nibbles of a code short
+     * go through a loop, not four written-out lookups: written out (four per table width), C2's
      * parse of BITMOD4's four-vector lookups at 128 bits hit NodeCountInliningCutoff
-     * (-XX:+LogCompilation), left one lookup a call and boxed its vectors (0.8–1.6 MB per GEMV
-     * after the other formats ran).
+     * (-XX:+LogCompilation), left one lookup a call and boxed its vectors (0.8–1.6 MB per GEMV after
+     * the other formats ran).
      */
     private void sumsSingle(int rb, int gi) {
-        if (tw == R) {
-            sumsSingle1(rb, gi);
-        } else if (tw == 2 * R) {
-            sumsSingle2(rb, gi);
-        } else {
-            sumsSingle4(rb, gi);
-        }
-    }
-
-    private void sumsSingle1(int rb, int gi) {
         int sb = (rb * groups + gi) * R;
         ShortVector sr = typeBits ? ShortVector.fromArray(S, srBits, sb) : ShortVector.zero(S);
         int cb = sb * sp;
@@ -441,62 +430,9 @@ public final class Int8LutGemv implements Gemv, RowPool.RowTask {
             for (int j = j0; j < j1; j++) {
                 ShortVector c = ShortVector.fromArray(S, codes, cb + j * R);
                 int t = tb + 4 * j * tw;
-                for (int k = 0; k < 4; k++) { // a loop, not four calls: C2 parses (inlines) one lookup, not four
-                    a = a.add(lookup1(index(c, k, sr), tab, t + k * tw));
-                }
-            }
-            IntVector lo = (IntVector) a.convertShape(VectorOperators.S2I, I, 0); // widened to int32 sums
-            IntVector hi = (IntVector) a.convertShape(VectorOperators.S2I, I, 1);
-            if (j0 > 0) {
-                lo = lo.add(IntVector.fromArray(I, isum, rb * R));
-                hi = hi.add(IntVector.fromArray(I, isum, rb * R + FL));
-            }
-            lo.intoArray(isum, rb * R);
-            hi.intoArray(isum, rb * R + FL);
-        }
-    }
-
-    private void sumsSingle2(int rb, int gi) {
-        int sb = (rb * groups + gi) * R;
-        ShortVector sr = typeBits ? ShortVector.fromArray(S, srBits, sb) : ShortVector.zero(S);
-        int cb = sb * sp;
-        int tb = gi * steps * tw;
-        short[] tab = tables;
-        for (int j0 = 0; j0 < sp; j0 += flush) {
-            ShortVector a = ShortVector.zero(S);
-            int j1 = Math.min(sp, j0 + flush);
-            for (int j = j0; j < j1; j++) {
-                ShortVector c = ShortVector.fromArray(S, codes, cb + j * R);
-                int t = tb + 4 * j * tw;
-                for (int k = 0; k < 4; k++) { // a loop, not four calls: C2 parses (inlines) one lookup, not four
-                    a = a.add(lookup2(index(c, k, sr), tab, t + k * tw));
-                }
-            }
-            IntVector lo = (IntVector) a.convertShape(VectorOperators.S2I, I, 0); // widened to int32 sums
-            IntVector hi = (IntVector) a.convertShape(VectorOperators.S2I, I, 1);
-            if (j0 > 0) {
-                lo = lo.add(IntVector.fromArray(I, isum, rb * R));
-                hi = hi.add(IntVector.fromArray(I, isum, rb * R + FL));
-            }
-            lo.intoArray(isum, rb * R);
-            hi.intoArray(isum, rb * R + FL);
-        }
-    }
-
-    private void sumsSingle4(int rb, int gi) {
-        int sb = (rb * groups + gi) * R;
-        ShortVector sr = typeBits ? ShortVector.fromArray(S, srBits, sb) : ShortVector.zero(S);
-        int cb = sb * sp;
-        int tb = gi * steps * tw;
-        short[] tab = tables;
-        for (int j0 = 0; j0 < sp; j0 += flush) {
-            ShortVector a = ShortVector.zero(S);
-            int j1 = Math.min(sp, j0 + flush);
-            for (int j = j0; j < j1; j++) {
-                ShortVector c = ShortVector.fromArray(S, codes, cb + j * R);
-                int t = tb + 4 * j * tw;
-                for (int k = 0; k < 4; k++) { // a loop, not four calls: C2 parses (inlines) one lookup, not four
-                    a = a.add(lookup4(index(c, k, sr), tab, t + k * tw));
+                for (int k = 0; k < 4; k++, t += tw) {
+                    ShortVector i = index(c, k, sr);
+                    a = a.add(tw == R ? lookup1(i, tab, t) : tw == 2 * R ? lookup2(i, tab, t) : lookup4(i, tab, t));
                 }
             }
             IntVector lo = (IntVector) a.convertShape(VectorOperators.S2I, I, 0); // widened to int32 sums
